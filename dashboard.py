@@ -1,0 +1,44 @@
+"""Exit Routes: the Streamlit entry point (`streamlit run dashboard.py`).
+
+Page config, the dataset check (builds it on first start), the shared filters
+bound to the URL, and st.navigation over app_pages/. Pages live in app_pages/,
+not pages/: a pages/ folder would switch Streamlit into legacy multipage mode
+and break the first deep link.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from components import dataset, filters, urlstate
+
+st.set_page_config(
+    page_title="Exit Routes",
+    page_icon="🧭",
+    layout="wide",
+    menu_items={"About": "Exit Routes: a source-grounded dataset of Russian men leaving to avoid mobilisation."},
+)
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon="🧭", default=True),
+    st.Page("app_pages/routes.py", title="Routes", icon="🗺️", url_path="routes"),
+    st.Page("app_pages/numbers.py", title="Numbers", icon="📊", url_path="numbers"),
+    st.Page("app_pages/quotes.py", title="Quotes", icon="💬", url_path="quotes"),
+    st.Page("app_pages/sources.py", title="Sources", icon="📰", url_path="sources"),
+    st.Page("app_pages/about.py", title="About", icon="ℹ️", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+
+if not dataset.ensure():
+    st.stop()
+
+urlstate.notice(filters.render())
+
+with st.sidebar:
+    st.divider()
+    st.caption(
+        "Every view is a link: copy the address bar to share exactly what you see. "
+        "Data: news articles, each item linked to its sentence."
+    )
+
+page.run()

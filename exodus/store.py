@@ -1,0 +1,297 @@
+"""The dataset file: schema, deterministic ids and the atomic write.
+
+Nothing else in the data layer knows SQL on the write side. The schema is the
+contract in docs/DATA_CONTRACT.md (columns beyond it are extensions).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from exodus.model import Extraction, Place, Skipped
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE articles (
+    article_id TEXT PRIMARY KEY,
+    file TEXT NOT NULL,
+    title TEXT,
+    outlet TEXT,
+    url TEXT,
+    published TEXT,
+    published_basis TEXT,
+    text TEXT NOT NULL,
+    source_format TEXT,
+    encoding TEXT,
+    story_id TEXT,          -- articles that are copies/rewrites of one story share it
+    rewrite_of TEXT,        -- article_id of the earliest article of the story, NULL for that one
+    similarity REAL,        -- shingle containment with rewrite_of
+    n_quotes INTEGER, n_figures INTEGER, n_places INTEGER, n_routes INTEGER
+);
+CREATE TABLE people (
+    article_id TEXT NOT NULL,
+    canonical TEXT NOT NULL,
+    kind TEXT,
+    aliases TEXT,           -- JSON list
+    n_mentions INTEGER,
+    PRIMARY KEY (article_id, canonical)
+);
+CREATE TABLE quotes (
+    quote_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    text TEXT NOT NULL,
+    speaker TEXT,
+    speaker_desc TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence_start INTEGER,
+    sentence_end INTEGER,
+    rule TEXT,
+    confidence REAL,
+    variant_group TEXT      -- quotes of the same words across articles share it
+);
+CREATE TABLE figures (
+    figure_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    value REAL NOT NULL,
+    value_high REAL,
+    unit TEXT NOT NULL,
+    counts TEXT,
+    raw TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence_start INTEGER,
+    sentence_end INTEGER,
+    approximate INTEGER,
+    kind TEXT,
+    metric TEXT,            -- catalogue metric id (exodus/metrics.py), NULL when none applies
+    rule TEXT,
+    confidence REAL
+);
+CREATE TABLE places (
+    place_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    country_code TEXT,
+    kind TEXT,
+    lat REAL,
+    lon REAL
+);
+CREATE TABLE place_mentions (
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    place_id TEXT NOT NULL REFERENCES places(place_id),
+    surface TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL
+);
+CREATE TABLE routes (
+    route_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(article_id),
+    origin_place_id TEXT REFERENCES places(place_id),
+    destination_place_id TEXT NOT NULL REFERENCES places(place_id),
+    destination_country TEXT,
+    mode TEXT,
+    person TEXT,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    destination_start INTEGER,
+    destination_end INTEGER,
+    distance_km REAL,       -- geodesic origin -> destination, NULL without an origin
+    rule TEXT,
+    confidence REAL
+);
+CREATE TABLE skipped (file TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+CREATE INDEX figures_article ON figures(article_id);
+CREATE INDEX figures_metric ON figures(metric);
+CREATE INDEX routes_article ON routes(article_id);
+CREATE INDEX routes_country ON routes(destination_country);
+CREATE INDEX mentions_article ON place_mentions(article_id);
+CREATE VIRTUAL TABLE quotes_fts USING fts5(
+    text, speaker, content='quotes', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+
+@dataclass(frozen=True)
+class ArticleLinks:
+    """What linking found for one article."""
+
+    story_id: str
+    rewrite_of: str | None
+    similarity: float | None
+
+
+def article_id_for(file: str, taken: set[str]) -> str:
+    """A readable, stable id from the file name (deep links survive rebuilds)."""
+    stem = Path(file).stem
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "article"
+    candidate = base
+    if candidate in taken:
+        candidate = f"{base}-{hashlib.sha1(file.encode()).hexdigest()[:6]}"
+    return candidate
+
+
+def item_id(prefix: str, article_id: str, start: int, end: int, extra: str = "") -> str:
+    digest = hashlib.sha1(f"{article_id}:{start}:{end}:{extra}".encode()).hexdigest()
+    return f"{prefix}{digest[:11]}"
+
+
+def write_dataset(
+    output: Path,
+    extractions: list[tuple[str, Extraction]],
+    links: dict[str, ArticleLinks],
+    variant_groups: dict[str, str],
+    metrics: dict[str, str | None],
+    distances: dict[str, float | None],
+    skipped: Iterable[Skipped],
+    meta: dict[str, str],
+) -> None:
+    """Write the whole dataset to ``output`` atomically.
+
+    ``extractions`` pairs each article id with its extraction; ``variant_groups``
+    maps quote ids, ``metrics`` figure ids and ``distances`` route ids to their
+    derived values. The file is built under a temporary name beside ``output``
+    and moved into place only when complete, so an interrupted build leaves the
+    previous file untouched.
+    """
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(output)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute("PRAGMA synchronous=OFF")
+            con.executescript(SCHEMA)
+            _insert_all(con, extractions, links, variant_groups, metrics, distances, skipped, meta)
+            con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+            con.commit()
+            con.execute("VACUUM")
+        finally:
+            con.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, output)
+        _fsync_dir(output.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temporaries(output: Path) -> None:
+    """Temporaries left by a killed build (SIGKILL skips our cleanup)."""
+    for stale in output.parent.glob(f".{output.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _insert_all(con, extractions, links, variant_groups, metrics, distances, skipped, meta) -> None:
+    places: dict[str, Place] = {}
+    meta = {"schema_version": str(SCHEMA_VERSION), **meta}
+    con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    for aid, ex in extractions:
+        a = ex.article
+        link = links.get(aid)
+        con.execute(
+            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                aid, a.file, a.title, a.outlet, a.url, a.published, a.published_basis, a.text,
+                a.source_format, a.encoding,
+                link.story_id if link else aid, link.rewrite_of if link else None,
+                link.similarity if link else None,
+                len(ex.quotes), len(ex.figures), len({m.place.place_id for m in ex.places}), len(ex.routes),
+            ),
+        )
+        con.executemany(
+            "INSERT OR IGNORE INTO people VALUES (?,?,?,?,?)",
+            [(aid, p.canonical, p.kind, json.dumps(list(p.aliases), ensure_ascii=False), len(p.mentions))
+             for p in ex.people],
+        )
+        con.executemany(
+            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (qid, aid, q.text, q.speaker, q.speaker_desc, q.start, q.end, ss, se, q.rule,
+                 round(q.confidence, 3), variant_groups.get(qid))
+                for qid, q, (ss, se) in _with_ids("q", aid, ex.quotes, ex.article.text)
+            ],
+        )
+        con.executemany(
+            "INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (fid, aid, f.value, f.value_high, f.unit, f.counts, f.raw, f.start, f.end, ss, se,
+                 int(f.approximate), f.kind, metrics.get(fid), f.rule, round(f.confidence, 3))
+                for fid, f, (ss, se) in _with_ids("f", aid, ex.figures, ex.article.text)
+            ],
+        )
+        for m in ex.places:
+            places[m.place.place_id] = m.place
+        con.executemany(
+            "INSERT INTO place_mentions VALUES (?,?,?,?,?)",
+            [(aid, m.place.place_id, m.surface, m.start, m.end) for m in ex.places],
+        )
+        rows = []
+        for r in ex.routes:
+            rid = route_id_for(aid, r)
+            places[r.destination.place_id] = r.destination
+            if r.origin:
+                places[r.origin.place_id] = r.origin
+            rows.append(
+                (rid, aid, r.origin.place_id if r.origin else None, r.destination.place_id,
+                 r.destination.country_code, r.mode, r.person, r.start, r.end,
+                 r.destination_start, r.destination_end, distances.get(rid), r.rule, round(r.confidence, 3))
+            )
+        con.executemany("INSERT OR IGNORE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    con.executemany(
+        "INSERT INTO places VALUES (?,?,?,?,?,?)",
+        [(p.place_id, p.name, p.country_code, p.kind, p.lat, p.lon) for _, p in sorted(places.items())],
+    )
+    con.executemany("INSERT INTO skipped VALUES (?, ?)", [(s.file, s.reason) for s in skipped])
+
+
+def _with_ids(prefix: str, aid: str, items, text: str):
+    """Items with deterministic ids and the sentence around each (for context display)."""
+    from exodus.text import sentence_at, sentences
+
+    spans = sentences(text)
+    for it in items:
+        sent = sentence_at(spans, it.start) or (it.start, it.end)
+        end_sent = sentence_at(spans, max(it.end - 1, it.start)) or sent
+        yield item_id(prefix, aid, it.start, it.end), it, (sent[0], max(sent[1], end_sent[1]))
+
+
+def route_id_for(article_id: str, route) -> str:
+    return item_id("r", article_id, route.start, route.end, route.destination.place_id + (route.person or ""))
+
+
+def quote_id_for(article_id: str, quote) -> str:
+    return item_id("q", article_id, quote.start, quote.end)
+
+
+def figure_id_for(article_id: str, figure) -> str:
+    return item_id("f", article_id, figure.start, figure.end)
