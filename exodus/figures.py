@@ -1,0 +1,926 @@
+"""Reported quantities ("figures") in a cleaned article text.
+
+``extract_figures(text)`` finds counts, shares, changes, distances and sums of
+money, each with exact character offsets (``text[f.start:f.end] == f.raw``),
+the rule that fired and a confidence. Dates, years, days of the month, times
+and ordinals are never returned. Ages and durations are returned flagged
+(``kind='age'``/``'duration'``, confidence < 0.5) so that consumers keep only
+``kind in ('quantity', 'range')`` with ``confidence >= 0.5`` for charts.
+
+Units (``Figure.unit``), the data contract's list plus the extensions marked *:
+  people, soldiers, cases, requests, flights, count   counted things
+  vehicles*, visas*                                    counted things
+  percent, percentage_points*                          shares and changes
+  fold                                                 multiplicative changes
+  km                                                   distances (miles converted)
+  roubles, usd, gbp*, eur*                             money
+  years, months*, weeks*, days*, hours*                ages and durations
+
+Kinds: quantity | range | age | duration | conversion*. A ``conversion`` is a
+parenthetical restatement of the previous figure in other units ("10 kilometers
+(6 miles)"); its value is the value of the figure it restates (in that
+figure's unit) and its confidence is low, so it is never counted twice.
+
+``raw`` is the number plus its measure unit where there is one ("18 percent",
+"10 kilometers", "$5,000", "two-fold"); for counts it is the number alone
+("600") and what is counted goes in ``counts``. Approximators ("about",
+"over") are not part of ``raw``; they set ``approximate``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+from exodus.model import Figure
+from exodus.text import sentence_at, sentences
+
+# ---------------------------------------------------------------------------
+# Word lists (generic English news vocabulary)
+
+_UNIT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALE_WORDS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000,
+                "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+_SUFFIX_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000,
+                  "b": 1_000_000_000, "tn": 1_000_000_000_000}
+
+_MONTHS = (r"(?<![A-Za-z])(?:January|February|March|April|May|June|July|August|September|October|"
+           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_WEEKDAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+# Counted nouns -> unit. Plurals only: a count names several things.
+_NOUN_LISTS = {
+    "people": "people men women persons individuals citizens residents members refugees "
+              "migrants emigrants immigrants expatriates exiles draftees evaders dodgers "
+              "volunteers families children students workers nationals civilians protesters "
+              "demonstrators detainees prisoners inmates tourists travellers travelers visitors "
+              "passengers arrivals applicants asylum-seekers seekers subscribers followers users "
+              "employees staff specialists professionals adults youths boys girls males "
+              "females guys relocants emigres émigrés officers casualties lawyers activists "
+              "journalists experts analysts officials sources witnesses respondents "
+              "diplomats deaths dead wounded injured",
+    "soldiers": "soldiers troops servicemen conscripts reservists recruits fighters "
+                "personnel mercenaries combatants deserters forces sailors marines "
+                "paratroopers draftees",
+    "cases": "cases prosecutions convictions lawsuits charges verdicts sentences "
+             "investigations arrests detentions",
+    "requests": "requests applications appeals inquiries enquiries queries petitions "
+                "complaints calls",
+    "flights": "flights planes",
+    "vehicles": "vehicles cars trucks lorries buses",
+    "visas": "visas permits",
+}
+
+
+def _build_noun_units() -> dict[str, str]:
+    units: dict[str, str] = {}
+    for unit, words in _NOUN_LISTS.items():
+        for w in words.split():
+            units.setdefault(w, unit)  # first list wins ('draftees' -> people)
+    return units
+
+
+_NOUN_UNITS = MappingProxyType(_build_noun_units())  # read-only
+
+# Nouns for who said something, and structural counts (member states, countries):
+# a count of them is attribution or background, not a reported quantity.
+_SOURCE_NOUNS = frozenset(
+    "lawyers activists journalists experts analysts officials sources witnesses respondents "
+    "diplomats groups organisations organizations advocates people interviewees "
+    "representatives spokespeople spokesmen researchers".split()
+)
+_STRUCTURAL_NOUNS = frozenset("countries states nations republics".split())
+
+# Words that end a noun phrase search right after a number.
+_STOP_WORDS = frozenset(
+    "a an the of in on at to from for with by and or but than as who which that this these "
+    "those it its their his her our your my is was are were be been being has have had do did "
+    "does will would could should may might can said says say told last next each per every "
+    "more less fewer other others over under about around since until before after during "
+    "into onto out up down off when while where if so not no only also just then there here "
+    "year years month months week weeks day days ago later earlier before".split()
+)
+_TRAILING_TRIM = frozenset(
+    "a an the of in on at to from for with by and or but than as that which who whom "
+    "about around over some nearly almost approximately roughly".split()
+)
+_PERSON_WORDS = frozenset(
+    "men women boys girls males females people citizens those anyone everyone conscripts "
+    "recruits students youths adults children age aged ages".split()
+)
+_CHANGE_VERBS = (r"(?:rose|risen|rising|rises|increased?|increasing|grew|grown|growing|"
+                 r"jumped|climbed|soared|surged|fell|fallen|falling|dropped|declined?|"
+                 r"decreased?|went\s+up|went\s+down|up|down|doubled|tripled)")
+_APPROX_BEFORE = re.compile(
+    r"(?:about|around|approximately|approx\.|roughly|nearly|almost|some|over|more\s+than|"
+    r"less\s+than|fewer\s+than|under|up\s+to|at\s+least|at\s+most|upwards\s+of|close\s+to|"
+    r"an\s+estimated|estimated|as\s+many\s+as|as\s+much\s+as|as\s+few\s+as|just\s+over|"
+    r"just\s+under|in\s+excess\s+of|circa|well\s+over|~)\s*$",
+    re.IGNORECASE,
+)
+_BASELINE_BEFORE = re.compile(
+    r"\b(?:up\s+from|down\s+from|from|compar(?:ed|es|ing)\s+(?:to|with)|than|versus|vs\.?|against)\s+"
+    r"(?:(?:about|around|approximately|roughly|nearly|almost|some|just|only)\s+)?$",
+    re.IGNORECASE,
+)
+
+# ---------------------------------------------------------------------------
+# Number tokens
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    value: float
+    spelled: bool  # written in words ("two", "a dozen")
+    plain: bool  # bare digits: no separator, decimal point or scale (a possible year)
+
+
+_SPACE_GROUP = "[ \u00a0\u2009\u202f]"
+_DIGITS = re.compile(
+    r"(?<![\w.,/:#+])(?<![A-Za-z]-)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    # "1 351" with a thin, no-break or plain space; not a run of digit groups (phone numbers)
+    rf"|(?<!\d{_SPACE_GROUP})[1-9]\d{{0,2}}(?:{_SPACE_GROUP}\d{{3}})+(?![\d,]|\.\d|{_SPACE_GROUP}\d)"
+    r"|\d+(?:\.\d+)?)"
+    r"(?P<scale>\s*(?:bn|mn|tn|k)\b|\s+(?:hundred|thousand|million|billion|trillion)\b)?",
+)
+_NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+            r"(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+            r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+            r"|one|two|three|four|five|six|seven|eight|nine|ten"
+            r"|hundred|thousand|million|billion|trillion|dozen)")
+_SPELLED = re.compile(
+    rf"\b(?:an?\s+(?=(?:hundred|thousand|million|billion|dozen)\b))?{_NUMWORD}"
+    rf"(?:(?:(?<=hundred)\s+and\s+|\s+|-){_NUMWORD})*\b",
+    re.IGNORECASE,
+)
+
+
+def _parse_spelled(s: str) -> float:
+    """Value of a run of number words: 'two hundred and fifty thousand' -> 250000."""
+    total, current = 0.0, 0.0
+    for w in re.split(r"[\s-]+", s.lower()):
+        if w in ("a", "an", "and"):
+            continue
+        if w in _UNIT_WORDS:
+            current += _UNIT_WORDS[w]
+        elif w in _TENS_WORDS:
+            current += _TENS_WORDS[w]
+        elif w == "dozen":
+            current = max(current, 1) * 12
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w in _SCALE_WORDS:
+            total += max(current, 1) * _SCALE_WORDS[w]
+            current = 0
+    return total + current
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Every number written in digits or words, left to right, non-overlapping."""
+    toks: list[_Tok] = []
+    for m in _DIGITS.finditer(text):
+        num = m.group("num")
+        value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", num))
+        scale = (m.group("scale") or "").strip().lower()
+        if scale:
+            value *= _SUFFIX_SCALES.get(scale) or _SCALE_WORDS[scale]
+        plain = not scale and re.fullmatch(r"\d+", num) is not None
+        toks.append(_Tok(m.start(), m.end(), value, False, plain))
+    taken = [(t.start, t.end) for t in toks]
+    for m in _SPELLED.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        toks.append(_Tok(m.start(), m.end(), _parse_spelled(m.group(0)), True, False))
+    return sorted(toks, key=lambda t: t.start)
+
+
+# ---------------------------------------------------------------------------
+# Context helpers
+
+
+def _before(text: str, pos: int, n: int = 60) -> str:
+    return text[max(0, pos - n):pos]
+
+
+def _sentence_span(spans: list[tuple[int, int]], pos: int, text: str) -> tuple[int, int]:
+    span = sentence_at(spans, pos)
+    if span is None:  # between sentences (cannot happen for a word inside a paragraph)
+        end = text.find("\n", pos)
+        return pos, len(text) if end < 0 else end
+    return span
+
+
+def _is_sentence_start(text: str, sent_start: int, pos: int) -> bool:
+    """True when only quote marks/brackets/spaces stand between the sentence start and pos."""
+    return re.fullmatch(r"[\s\"'“‘(\[•*-]*", text[sent_start:pos]) is not None
+
+
+def _trim_words(words: list[str]) -> list[str]:
+    while words and words[-1].lower().strip(".,") in _TRAILING_TRIM:
+        words.pop()
+    while words and words[0].lower() in ("of", "the", "a", "an", "and"):
+        words.pop(0)
+    return words
+
+
+def _phrase_after(text: str, pos: int, sent_end: int, max_words: int = 8) -> str:
+    """A few words after pos, up to the first punctuation (a parenthesis right at pos is skipped)."""
+    m = re.match(r"\s*\([^)]{0,40}\)", text[pos:sent_end])
+    if m:
+        pos += m.end()
+    seg = re.split(r",(?!\d)|\.(?!\d)|[;:!?()\"“”—–\n]", text[pos:sent_end], maxsplit=1)[0]
+    words = seg.split()[:max_words]
+    # a long phrase stops at a coordinated clause ("... were killed and thousands more")
+    for i, w in enumerate(words):
+        if (w == "and" and i >= 3) or w == "but":
+            words = words[:i]
+            break
+    return " ".join(_trim_words(words))
+
+
+def _phrase_before(text: str, pos: int, sent_start: int, max_words: int = 6) -> str:
+    """The last few words of the clause that ends at pos."""
+    seg = text[sent_start:pos]
+    seg = re.split(r",(?!\d)|[;:!?()\"“”—–\n]|\bthat\b|\bsaid\b", seg)[-1]
+    words = seg.split()[-max_words:]
+    return " ".join(_trim_words(words))
+
+
+def _word_iter(text: str, pos: int, end: int, limit: int) -> list[tuple[str, int, int]]:
+    """(word, start, end) of the next `limit` words, stopping at punctuation."""
+    out = []
+    for m in re.finditer(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]", text[pos:end]):
+        if not m.group(0)[0].isalnum():
+            break
+        out.append((m.group(0), pos + m.start(), pos + m.end()))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _noun_unit(word: str) -> str | None:
+    """Unit for a counted noun; capitalised plural demonyms ('Russians') count people."""
+    w = word.lower().replace("’", "'")
+    if w in _NOUN_UNITS:
+        return _NOUN_UNITS[w]
+    # Russians, Soviets, Kazakhs, Finns, Uzbeks, Poles: a capitalised plural after a number
+    if re.fullmatch(r"[A-Z][a-z]+(?:ks|hs|ts|ns|rs|ds|es)", word) and w not in _STOP_WORDS:
+        return "people"
+    return None
+
+
+@dataclass(frozen=True)
+class _Noun:
+    unit: str
+    word: str  # the head noun, lower case
+    start: int  # start of the noun phrase (first word after the number)
+    end: int  # end of the head noun
+    known: bool  # found in the lexicon
+
+
+def _noun_after(text: str, pos: int, sent_end: int) -> _Noun | None:
+    """The counted noun right after a number: up to two modifiers then a plural noun."""
+    words = _word_iter(text, pos, sent_end, 4)
+    if words and words[0][0].lower() == "more":  # "thousands more"
+        words = words[1:]
+    if not words:
+        return None
+    for i, (w, ws, we) in enumerate(words[:3]):
+        lw = w.lower()
+        unit = _noun_unit(w)
+        if unit is None and w.isupper() and len(w) > 1:
+            continue  # acronym modifier: "IT specialists", "EU citizens"
+        if unit:
+            return _Noun(unit, lw, words[0][1], we, True)
+        if lw in _STOP_WORDS or lw in _STRUCTURAL_NOUNS:
+            if lw in _STRUCTURAL_NOUNS:
+                return _Noun("count", lw, words[0][1], we, False)
+            return None
+        if i == 0 and lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3:
+            nxt = words[1][0].lower() if len(words) > 1 else ""
+            if not nxt or nxt in _STOP_WORDS:
+                return _Noun("count", lw, ws, we, False)
+    return None
+
+
+def _number_of_before(text: str, sent_start: int, pos: int) -> tuple[str, str] | None:
+    """'the number of reservists involved could reach N' -> ('reservists involved', unit)."""
+    seg = text[sent_start:pos]
+    m = None
+    for m in re.finditer(r"\b(?:number|total|tally|count|ranks)\s+of\s+", seg, re.IGNORECASE):
+        pass
+    if m is None:
+        return None
+    rest = seg[m.end():]
+    words = rest.split()
+    out: list[str] = []
+    for i, w in enumerate(words[:9]):
+        lw = w.lower().strip(",.")
+        prev = words[i - 1].lower() if i else ""
+        if lw in ("has", "have", "had", "is", "was", "were", "are", "could", "would", "will",
+                  "may", "might", "rose", "fell", "reached", "stands", "stood", "grew") \
+                and prev not in ("who", "that", "which"):
+            break
+        out.append(w.strip(","))
+    out = _trim_words(out)
+    if not out:
+        return None
+    unit = next((_noun_unit(w.strip(",.")) for w in out if _noun_unit(w.strip(",."))), None)
+    return " ".join(out), unit or "count"
+
+
+def _noun_before(text: str, sent_start: int, pos: int) -> tuple[str, str] | None:
+    """A counted noun in the clause before the number: 'armed forces number around N'."""
+    phrase = _phrase_before(text, pos, sent_start, 7)
+    words = phrase.split()
+    for i in range(len(words) - 1, -1, -1):
+        unit = _noun_unit(re.sub(r"['’]s$", "", words[i].strip(",.")))
+        if unit is None and words[i].lower().endswith(("'s", "’s")):
+            continue
+        if unit:
+            return " ".join(words[: i + 1]), unit
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Exclusions: dates, years, times, ordinals, identifiers
+
+
+_YEAR_PREPS = re.compile(
+    r"\b(?:in|since|from|by|until|till|before|after|during|between|year|early|late|mid|"
+    r"spring|summer|autumn|fall|winter|end\s+of|start\s+of|beginning\s+of|half\s+of|"
+    r"quarter\s+of|of|and|to|through)\s*$",
+    re.IGNORECASE,
+)
+_IDENT_BEFORE = re.compile(
+    r"(?:\bNo\.|\bno\.|#|\bnumber|\bNumber|\b(?:Article|article|Section|section|Part|Chapter|"
+    r"chapter|page|Page|Paragraph|paragraph|Flight|flight|Route|route|Highway|highway|Room|"
+    r"room|Platform|Gate|gate|Terminal|Channel|channel|Level|Stage|Phase|Season|Episode|Vol\.|"
+    r"Volume|version|Version|Category|Grade|Class|Unit|Brigade|Regiment|Division|Battalion|"
+    r"Corps|Squadron|Code|Law|Resolution|Decree|Order|Item|Line|line|Bus|bus|Train|train|"
+    r"World\s+War|War|Apollo|Boeing|Airbus|Soyuz|Zone|zone|Block|block))\s*$"
+)
+
+
+def _is_year(tok: _Tok) -> bool:
+    return tok.plain and 1900 <= tok.value <= 2100 and tok.value == int(tok.value)
+
+
+_DIGIT_RUN = re.compile(r"\+?\d+(?:[ \u00a0\u2009\u202f-]\d+){2,}")
+
+
+def _in_digit_run(text: str, tok: _Tok) -> bool:
+    """Part of a run of 3+ digit groups that is longer than the number itself."""
+    lo = max(0, tok.start - 30)
+    for m in _DIGIT_RUN.finditer(text, lo, tok.end + 30):
+        if m.start() <= tok.start and tok.end <= m.end() and (m.start(), m.end()) != (tok.start, tok.end):
+            return True
+    return False
+
+
+def _excluded(text: str, tok: _Tok, sent_start: int, sent_end: int) -> bool:
+    """Dates, years, days of the month, times, ordinals and identifiers."""
+    s, e = tok.start, tok.end
+    after = text[e:e + 24]
+    before = _before(text, s, 40)
+    if not tok.spelled:
+        if re.match(r"(?:st|nd|rd|th)\b", after, re.IGNORECASE):
+            return True  # ordinal
+        if re.match(r"[:/]\d", after) or re.search(r"\d[/:]$", before):
+            return True  # time, 9/11, 24/7, fraction
+        if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|BST|CET|UTC|MSK|o'clock|hrs\b|h\b)",
+                    after, re.IGNORECASE):
+            return True
+        if re.match(r"s\b|'s\b", after) and not re.search(
+                r"\b(?:his|her|their|my|your|our|early|mid|late)[\s-]*$", before, re.IGNORECASE):
+            return True  # decade: 1990s, the 80s
+        if re.match(r"[^\W\d_]", after) and not re.match(
+                r"(?:km|kms|x|k|bn|mn|tn|m|s|mi|fold|%)\b", after, re.IGNORECASE):
+            return True  # alphanumeric code: 4G, MH17-like
+        if re.search(r"[A-Za-z]-$", before) and not tok.spelled:
+            return True  # Su-25, Covid-19
+        if re.match(r"\.\d", after):
+            return True
+    if not tok.spelled and _in_digit_run(text, tok):
+        return True  # phone numbers, codes: "+7 495 123 45 67"
+    if re.search(_MONTHS + r"\s*$", before) and tok.value <= 31 and not tok.spelled:
+        return True  # February 24
+    if re.search(_WEEKDAYS + r",?\s*$", before) and tok.value <= 31:
+        return True
+    if re.search(_MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s*$", before):
+        return True  # February 24, 2022
+    if not tok.spelled and tok.value <= 31 and re.match(r"\s*(?:-|–)?\s*(?:of\s+)?" + _MONTHS + r"(?!\w)", after):
+        return True  # 24 February, 24-25 February
+    if not tok.spelled and re.match(r"\s*(?:-|–)\s*\d{1,2}\s+" + _MONTHS + r"(?!\w)", after):
+        return True  # 24-25 February
+    if _is_year(tok):
+        if re.search(_MONTHS + r"\s*$", before) or re.match(r"\s*[-–/]\s*\d{2,4}\b", after) \
+                or re.search(r"\d{4}\s*[-–/]\s*$", before):
+            return True  # February 2022, 1979-1989, 2022/23
+        noun = _noun_after(text, e, sent_end)
+        if noun is None or not noun.known or _YEAR_PREPS.search(before):
+            return True  # a year standing alone or after in/since/from/...
+    if tok.spelled and text[s].isupper() and not _is_sentence_start(text, sent_start, s):
+        return True  # part of a name: World War Two, Formula One
+    if _IDENT_BEFORE.search(before):
+        return True
+    if not tok.spelled and re.search(r"\b[A-Z][a-z]+\s+$", before) and not _is_sentence_start(
+            text, sent_start, s - len(re.search(r"\b[A-Z][a-z]+\s+$", before).group(0))):
+        # "Moscow 24", "Article 5": a capitalised word right before a bare number.
+        word = re.search(r"\b([A-Z][a-z]+)\s+$", before).group(1)
+        if not re.fullmatch(_MONTHS, word) and _unit_after(text, e, sent_end) is None \
+                and _noun_after(text, e, sent_end) is None:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Units written right after a number
+
+
+@dataclass(frozen=True)
+class _Unit:
+    unit: str
+    end: int  # end of the unit's surface form
+    factor: float = 1.0  # multiply the number by this to get the unit's value
+    kind: str = "quantity"
+
+
+_UNIT_AFTER: list[tuple[re.Pattern[str], str, float, str]] = [
+    (re.compile(r"[\s-]+years?[\s-]+olds?\b|[\s-]*yo\b", re.I), "years", 1.0, "age"),
+    (re.compile(r"\s?%"), "percent", 1.0, "quantity"),
+    (re.compile(r"\s+(?:per\s?cent|percent)\b", re.I), "percent", 1.0, "quantity"),
+    (re.compile(r"\s+percentage\s+points?\b", re.I), "percentage_points", 1.0, "quantity"),
+    (re.compile(r"(?:-|\s)?fold\b", re.I), "fold", 1.0, "quantity"),
+    (re.compile(r"x\b"), "fold", 1.0, "quantity"),
+    (re.compile(r"[\s-]*(?:km|kms|kilomet(?:er|re)s?)\b", re.I), "km", 1.0, "quantity"),
+    (re.compile(r"[\s-]*(?:miles?)\b", re.I), "km", 1.609344, "quantity"),
+    (re.compile(r"[\s-]*(?:metres|meters|metre|meter)\b", re.I), "km", 0.001, "quantity"),
+    (re.compile(r"\s*(?:roubles?|rubles?|RUB|rbl|₽)(?!\w)", re.I), "roubles", 1.0, "quantity"),
+    (re.compile(r"\s*(?:US\s+)?(?:dollars?|USD)\b", re.I), "usd", 1.0, "quantity"),
+    (re.compile(r"\s*(?:pounds?\s+sterling|GBP)\b|\s+pounds\b", re.I), "gbp", 1.0, "quantity"),
+    (re.compile(r"\s*(?:euros?|EUR)\b", re.I), "eur", 1.0, "quantity"),
+    (re.compile(r"[\s-]+hours?\b", re.I), "hours", 1.0, "duration"),
+    (re.compile(r"[\s-]+days?\b", re.I), "days", 1.0, "duration"),
+    (re.compile(r"[\s-]+weeks?\b", re.I), "weeks", 1.0, "duration"),
+    (re.compile(r"[\s-]+months?\b", re.I), "months", 1.0, "duration"),
+    (re.compile(r"[\s-]+(?:years?|decades?)\b", re.I), "years", 1.0, "duration"),
+]
+
+
+def _unit_after(text: str, pos: int, sent_end: int) -> _Unit | None:
+    """The measure unit written right after a number, if any."""
+    seg = text[pos:sent_end]
+    for rx, unit, factor, kind in _UNIT_AFTER:
+        m = rx.match(seg)
+        if m:
+            if unit == "years" and kind == "duration" and m.group(0).lower().strip(" -").startswith("decade"):
+                factor = 10.0
+            return _Unit(unit, pos + m.end(), factor, kind)
+    return None
+
+
+_CURRENCY_BEFORE = re.compile(r"(?:US\s?\$|\$|£|€|₽|USD\s?|GBP\s?|EUR\s?|RUB\s?)$")
+_CURRENCY_UNITS = {"$": "usd", "£": "gbp", "€": "eur", "₽": "roubles", "usd": "usd",
+                   "gbp": "gbp", "eur": "eur", "rub": "roubles"}
+
+
+def _currency_before(text: str, pos: int) -> tuple[str, int] | None:
+    m = _CURRENCY_BEFORE.search(_before(text, pos, 6))
+    if not m:
+        return None
+    sym = m.group(0).strip().lower().replace("us", "").strip() or "$"
+    return _CURRENCY_UNITS.get(sym, "usd"), pos - len(m.group(0))
+
+
+# ---------------------------------------------------------------------------
+# Figures that are not number tokens: vague plurals, fractions, multiplier verbs
+
+_VAGUE = re.compile(
+    r"\b(?:(?P<tens>tens|hundreds)\s+of\s+(?P<big>thousands|millions)"
+    r"|(?P<plural>dozens|hundreds|thousands|millions|billions)"
+    r"|(?P<few>several|a\s+few|few|some|many)\s+(?P<fscale>hundred|thousand|million)(?!s))\b",
+    re.IGNORECASE,
+)
+_VAGUE_VALUES = {"dozens": 12, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
+                 "billions": 1_000_000_000, "tens": 10}
+_FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
+              "one quarter": 0.25, "two-thirds": 2 / 3, "two thirds": 2 / 3,
+              "three-quarters": 0.75, "three quarters": 0.75}
+_FRACTION = re.compile(
+    r"\b(?P<frac>half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|two[- ]thirds|"
+    r"three[- ]quarters)\s+(?:of\s+)?an?\s+"
+    r"(?P<unit>kilomet(?:er|re)|km|miles?|million|billion|thousand)\b",
+    re.IGNORECASE,
+)
+_MULT_WORD = re.compile(
+    r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
+    r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)fold"
+    r"|(?P<twice>twice)(?=\s+(?:as|more|the)\b))\b",
+    re.IGNORECASE,
+)
+_MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5}
+
+
+def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
+    figs: list[Figure] = []
+    for m in _VAGUE.finditer(text):
+        if m.group("tens"):
+            value = _VAGUE_VALUES[m.group("tens").lower()] * _VAGUE_VALUES[m.group("big").lower()]
+        elif m.group("plural"):
+            value = _VAGUE_VALUES[m.group("plural").lower()]
+        else:
+            value = _SCALE_WORDS[m.group("fscale").lower()]
+        s_start, s_end = _sentence_span(spans, m.start(), text)
+        noun = _noun_after(text, m.end(), s_end)
+        unit, counts = "people", None
+        of = re.match(r"\s+of\s+", text[m.end():s_end])
+        if of:
+            noun = _noun_after(text, m.end() + of.end(), s_end)
+            counts = _phrase_after(text, m.end() + of.end(), s_end)
+            unit = noun.unit if noun else "count"
+        elif noun:
+            unit, counts = noun.unit, _phrase_after(text, m.end(), s_end)
+        else:
+            counts = _phrase_before(text, m.start(), s_start) or None
+        figs.append(Figure(m.start(), m.end(), m.group(0), float(value), unit, counts or None,
+                           "vague-plural", 0.3, approximate=True))
+    for m in _FRACTION.finditer(text):
+        frac = _FRACTIONS[re.sub(r"\s+", " ", m.group("frac").lower())]
+        u = m.group("unit").lower()
+        if u in _SCALE_WORDS:
+            value, unit = frac * _SCALE_WORDS[u], "count"
+            s_start, s_end = _sentence_span(spans, m.start(), text)
+            noun = _noun_after(text, m.end(), s_end)
+            unit = noun.unit if noun else "count"
+        else:
+            value, unit = frac * (1.609344 if u.startswith("mile") else 1.0), "km"
+        s_start, s_end = _sentence_span(spans, m.start(), text)
+        counts = _phrase_before(text, m.start(), s_start) or _phrase_after(text, m.end(), s_end)
+        figs.append(Figure(m.start(), m.end(), m.group(0), value, unit, counts or None,
+                           "fraction-of-unit", 0.8))
+    for m in _MULT_WORD.finditer(text):
+        if m.group("verb"):
+            value = float(_MULT_VALUES[m.group("verb").lower()])
+        elif m.group("fold"):
+            value = float(_parse_spelled(m.group("fold")))
+        else:
+            value = 2.0
+        s_start, s_end = _sentence_span(spans, m.start(), text)
+        before, after = _phrase_before(text, m.start(), s_start), _phrase_after(text, m.end(), s_end)
+        counts = (before or after) if m.group("verb") else (after or before)
+        figs.append(Figure(m.start(), m.end(), m.group(0), value, "fold", counts or None,
+                           "multiplier-word", 0.75))
+    return figs
+
+
+# ---------------------------------------------------------------------------
+# One number token -> figure
+
+
+def _age_before(text: str, pos: int) -> bool:
+    return re.search(r"\b(?:aged?|ages|age\s+of|aged\s+between|ages\s+of|at\s+the\s+age\s+of|"
+                     r"turned|turns|turning)\s+(?:between\s+|from\s+)?$",
+                     _before(text, pos), re.IGNORECASE) is not None
+
+
+def _appositive_age(text: str, tok: _Tok) -> bool:
+    """'The lawyer, 34, said' / 'Anna Petrova, 29, left': a bare number set off by commas."""
+    return (tok.plain and 1 <= tok.value <= 110
+            and re.search(r"[A-Za-z]+,\s*$", _before(text, tok.start, 30)) is not None
+            and re.match(r"\s*,", text[tok.end:tok.end + 3]) is not None)
+
+
+def _range_partner(text: str, toks: list[_Tok], i: int, sent_end: int) -> tuple[int, str] | None:
+    """Index of the upper bound of a range starting at toks[i], and the connector kind."""
+    if i + 1 >= len(toks):
+        return None
+    a, b = toks[i], toks[i + 1]
+    if b.start >= sent_end:
+        return None
+    gap = text[a.end:b.start]
+    between = re.search(r"\bbetween\s+(?:\$|£|€)?$", _before(text, a.start, 20), re.IGNORECASE)
+    if between and re.fullmatch(r"\s*%?\s+and\s+(?:\$|£|€)?", gap):
+        return i + 1, "between"
+    if re.fullmatch(r"\s*%?\s*(?:-|–|—)\s*(?:\$|£|€)?", gap) or re.fullmatch(
+            r"\s*%?\s+to\s+(?:\$|£|€)?", gap):
+        if b.value > a.value:
+            return i + 1, "to"
+    return None
+
+
+_SPEECH = re.compile(
+    r"\b(?:said|say|says|told|tell|spoke|speak|interviewed|quoted|confirmed|noticed|reported|"
+    r"offer|offers|offered|advise|advises|described|believe|believes|estimated?|asked|wrote|"
+    r"argued?|warned|claimed?|noted)\b", re.IGNORECASE)
+
+
+def _is_attribution(text: str, start: int, after_pos: int, sent_start: int, sent_end: int) -> bool:
+    """'Four lawyers ... have noticed', 'According to six young lawyers': sources, not a count."""
+    clause = re.split(r"[,;:]\s", text[after_pos:sent_end], maxsplit=1)[0]  # not "..., officials said"
+    after = " ".join(clause.split()[:12])
+    return bool(_SPEECH.search(after)) or re.search(
+        r"\baccording\s+to\s+$", _before(text, start, 20), re.IGNORECASE) is not None
+
+
+def _confidence_for_count(tok: _Tok, value: float, noun: _Noun | None, text: str, after_pos: int,
+                          sent_start: int, sent_end: int) -> tuple[float, str]:
+    """Confidence and rule for a counted quantity, lowered for attribution and structure."""
+    partitive = re.match(r"\s+of\s+(?:the|them|those|these|us|whom|which|its|their|our)\b",
+                         text[after_pos:after_pos + 20], re.IGNORECASE)
+    small = value <= 10
+    if partitive and (small or tok.spelled):
+        return 0.35, "count-partitive"
+    partitive_denominator = re.search(r"\bof\s+(?:the|its|their|these|those)\s+$",
+                                      _before(text, tok.start, 20), re.IGNORECASE)
+    if partitive_denominator and small:
+        return 0.35, "count-partitive"
+    if noun is not None:
+        if noun.word in _STRUCTURAL_NOUNS:
+            return 0.4, "count-structural"
+        if noun.word in _SOURCE_NOUNS and small and _is_attribution(
+                text, tok.start, after_pos, sent_start, sent_end):
+            return 0.35, "count-sources"
+        if tok.spelled and small:
+            return 0.6, "count-noun-word"
+        if noun.known:
+            return 0.85, "count-noun"
+        return 0.65, "count-noun"
+    return 0.0, ""
+
+
+def _token_figures(text: str, spans: list[tuple[int, int]], word_figs: list[Figure]) -> list[Figure]:
+    taken = [(f.start, f.end) for f in word_figs]
+    toks = [t for t in _tokens(text) if not any(s < t.end and t.start < e for s, e in taken)]
+    figs: list[Figure] = []
+    word_figs = sorted(word_figs, key=lambda f: f.start)
+    skip: set[int] = set()
+    for i, tok in enumerate(toks):
+        if i in skip:
+            continue
+        sent_start, sent_end = _sentence_span(spans, tok.start, text)
+        if _excluded(text, tok, sent_start, sent_end):
+            continue
+        prior = sorted([f for f in figs + word_figs if f.start < tok.start], key=lambda f: f.start)
+        fig = _token_figure(text, toks, i, sent_start, sent_end, prior, skip)
+        if fig is not None:
+            figs.append(fig)
+    return figs
+
+
+def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end: int,
+                  prior: list[Figure], skip: set[int]) -> Figure | None:
+    tok = toks[i]
+    s, e = tok.start, tok.end
+    before = _before(text, s)
+    approx = bool(_APPROX_BEFORE.search(before)) or bool(
+        re.match(r"\s*\+|\s+or\s+(?:more|so)\b|-plus\b", text[e:e + 10])) or text[s:e].lower().endswith("dozen")
+    value, value_high, start, end = tok.value, None, s, e
+    kind = "quantity"
+
+    # Ranges: "18 to 27", "18-60", "between 18 and 27" (unless 'rose from X to Y').
+    partner = _range_partner(text, toks, i, sent_end)
+    if partner is not None:
+        j, how = partner
+        b = toks[j]
+        change = how == "to" and re.search(r"\bfrom\s+(?:\$|£|€)?$", before) and re.search(
+            _CHANGE_VERBS + r"\b[^.]{0,40}$", before, re.IGNORECASE)
+        if not change and not _excluded(text, b, sent_start, sent_end):
+            skip.add(j)
+            value_high, end = b.value, b.end
+            # "2 to 3 million": the lower bound shares the upper bound's scale word
+            if re.search(r"\s(?:million|billion|thousand)$|(?:bn|mn|k)$", text[b.start:b.end]) \
+                    and not re.search(r"(?:million|billion|thousand|bn|mn|k)$", text[s:e]):
+                value *= b.value / float(re.sub(r"[^\d.]", "", text[b.start:b.end].split()[0]) or 1)
+            kind = "range"
+
+    # Ages: "22-year-old", "aged 18 to 27", "in his 30s", "men between 18 and 27".
+    unit = _unit_after(text, end, sent_end)
+    decade_age = re.match(r"s\b", text[end:end + 2]) and re.search(
+        r"\b(?:his|her|their|my|your|our)\s+(?:early\s+|mid-?\s*|late\s+)?$", before, re.I)
+    if decade_age:
+        return Figure(s, end + 1, text[s:end + 1], value, "years", _phrase_before(text, s, sent_start) or None,
+                      "age-decade", 0.3, value_high=value + 9, kind="age")
+    if (unit is not None and unit.kind == "age") or _age_before(text, s) or (
+            kind == "quantity" and unit is None and _appositive_age(text, tok)) or (
+            kind == "range" and unit is None and _looks_like_age_range(text, sent_start, s, value, value_high)):
+        u_end = unit.end if unit is not None and unit.kind == "age" else end
+        return Figure(s, u_end, text[s:u_end], value, "years",
+                      _phrase_before(text, s, sent_start) or None, "age", 0.3,
+                      value_high=value_high, kind="age")
+
+    # Money written with a symbol before the number ("$5,000", "£96bn", "$300,000 roubles").
+    cur = _currency_before(text, s)
+    if cur is not None:
+        cur_unit, cur_start = cur
+        m = re.match(r"m\b|b\b", text[end:end + 2])
+        if m and not re.search(r"\s", text[s:end]):
+            value *= _SUFFIX_SCALES[m.group(0)]
+            end += 1
+        conf, rule = 0.9, "money-symbol"
+        word_unit = _unit_after(text, end, sent_end)
+        if word_unit is not None and word_unit.unit in ("roubles", "usd", "gbp", "eur"):
+            if word_unit.unit != cur_unit:  # "$300,000 roubles": the written word wins
+                conf, rule = 0.8, "money-symbol-word-conflict"
+            cur_unit, end = word_unit.unit, word_unit.end
+        counts = _phrase_before(text, cur_start, sent_start) or _phrase_after(text, end, sent_end)
+        return Figure(cur_start, end, text[cur_start:end], value, cur_unit, counts or None, rule, conf,
+                      value_high=value_high if kind == "range" else None, approximate=approx,
+                      kind=kind)
+
+    if unit is not None:
+        if unit.kind == "duration":
+            if re.match(r"\s+(?:a|per|each)\s+(?:day|week|month)\b|\s+(?:ago|later|earlier|before|after)\b",
+                        text[unit.end:unit.end + 16]):
+                return None  # "24 hours a day", "two days before": schedule or time reference
+            if tok.spelled and value == 1 and not re.match(r"-", text[end:end + 1]):
+                return None  # "one day", "one year" used adverbially
+            return Figure(s, unit.end, text[s:unit.end], value, unit.unit,
+                          _phrase_after(text, unit.end, sent_end) or _phrase_before(text, s, sent_start) or None,
+                          "duration", 0.3, value_high=value_high, approximate=approx, kind="duration")
+        if unit.unit == "fold" and re.match(r"x\b", text[end:end + 2]) and tok.spelled:
+            unit = None
+    if unit is not None:
+        fig_value = value * unit.factor
+        fig_high = value_high * unit.factor if value_high is not None else None
+        raw_end = unit.end
+        conf = 0.9
+        rule = {"percent": "percent", "percentage_points": "percent", "fold": "fold",
+                "km": "distance"}.get(unit.unit, "money-word")
+        if unit.unit in ("roubles", "usd", "gbp", "eur"):
+            counts = _phrase_before(text, s, sent_start) or _phrase_after(text, raw_end, sent_end)
+            if unit.unit == "gbp" and "sterling" not in text[end:raw_end].lower():
+                conf = 0.7  # 'pounds' may be a weight
+        elif unit.unit in ("percent", "percentage_points", "fold"):
+            counts = _change_counts(text, raw_end, s, sent_start, sent_end, prior)
+        else:
+            after = _phrase_after(text, raw_end, sent_end)
+            counts = after if re.match(r"(?:long\s+)?(?:border|frontier|queue|line|tailback|trek|"
+                                       r"journey|drive|walk|road|route|stretch|zone|corridor|"
+                                       r"jam|stretching)", after, re.I) else (
+                _phrase_before(text, s, sent_start) or after)
+        if tok.spelled and value == 1 and unit.unit not in ("km", "percent"):
+            return None
+        return Figure(s, raw_end, text[s:raw_end], fig_value, unit.unit, counts or None, rule, conf,
+                      value_high=fig_high, approximate=approx, kind=kind)
+
+    # "three times higher", "increased five times": a multiplier.
+    times = re.match(r"\s+times\b(?=\s+(?:more|higher|greater|larger|bigger|lower|smaller|fewer|"
+                     r"less|as|over|the)\b)", text[end:sent_end])
+    if times is None and re.search(r"\b(?:increased|rose|grew|jumped|multiplied)\s+(?:by\s+)?$", before):
+        times = re.match(r"\s+times\b", text[end:sent_end])
+    if times is not None:
+        raw_end = end + times.end()
+        return Figure(s, raw_end, text[s:raw_end], value, "fold",
+                      _change_counts(text, raw_end, s, sent_start, sent_end, prior) or None,
+                      "fold-times", 0.85, approximate=approx)
+
+    # "one in five Russians": a share.
+    ratio = re.match(r"\s+(?:in|out\s+of)\s+(\d+|" + _NUMWORD + r")\b", text[end:sent_end], re.I)
+    if ratio is not None and kind == "quantity":
+        denom_txt = ratio.group(1)
+        denom = float(denom_txt) if denom_txt.isdigit() else _parse_spelled(denom_txt)
+        if denom > value > 0:
+            for j in range(i + 1, len(toks)):
+                if toks[j].start >= end + ratio.end():
+                    break
+                skip.add(j)
+            raw_end = end + ratio.end()
+            return Figure(s, raw_end, text[s:raw_end], round(100 * value / denom, 6), "percent",
+                          _phrase_after(text, raw_end, sent_end) or None, "ratio", 0.75,
+                          approximate=approx)
+
+    if tok.spelled and value == 1:
+        return None  # pronoun/determiner "one"
+
+    # Counted things.
+    noun = _noun_after(text, end, sent_end)
+    conf, rule = _confidence_for_count(tok, value, noun, text, end, sent_start, sent_end)
+    counts: str | None = None
+    unit_name = noun.unit if noun is not None else "count"
+    if noun is not None:
+        counts = _phrase_after(text, noun.start, sent_end) or noun.word
+    elif rule == "count-partitive":  # "Two of them said": attribution, kept low
+        return Figure(s, end, text[s:end], value, "count", _phrase_after(text, end, sent_end) or None,
+                      rule, conf, value_high=value_high, approximate=approx, kind=kind)
+    baseline = _BASELINE_BEFORE.search(before)
+    if baseline is not None and noun is None:
+        ref = _reference_figure(prior, text, s, sent_start)
+        if ref is not None:
+            ref_unit, ref_counts = _baseline_unit(ref)
+            return Figure(s, e if kind == "quantity" else end, text[s:end], value, ref_unit,
+                          f"{ref_counts} (baseline)" if ref_counts else "baseline", "baseline",
+                          0.7, value_high=value_high, approximate=approx, kind=kind)
+    if noun is None:
+        found = _number_of_before(text, sent_start, s) or _noun_before(text, sent_start, s)
+        if found is not None:
+            counts, unit_name = found
+            conf, rule = 0.75, "count-lookback"
+        else:
+            counts = _phrase_before(text, s, sent_start) or None
+            if tok.spelled and value <= 10:
+                return None  # "the two", "all four": pronoun-like
+            conf, rule = (0.6 if (value >= 100 or not tok.plain) else 0.45), "count-bare"
+    if kind == "range" and rule.startswith("count-noun"):
+        rule = "range-noun"
+    return Figure(s, end, text[s:end], value, unit_name, counts, rule, conf,
+                  value_high=value_high, approximate=approx, kind=kind)
+
+
+def _looks_like_age_range(text: str, sent_start: int, pos: int, low: float, high: float | None) -> bool:
+    """'men between 18 and 27', 'Men 18-60': a bare range of plausible ages after a person word."""
+    if high is None or not (14 <= low < high <= 80):
+        return False
+    words = re.findall(r"[a-z]+", text[max(sent_start, pos - 50):pos].lower())[-5:]
+    return any(w in _PERSON_WORDS for w in words)
+
+
+_CHANGE_NOUN = re.compile(r"(?:increase|rise|jump|growth|drop|fall|decline|decrease|surge|"
+                          r"more|higher|greater|of|up|down|less|fewer|lower|larger|bigger|"
+                          r"reduction|hike|spike|as)\b", re.I)
+
+
+def _change_counts(text: str, pos: int, start: int, sent_start: int, sent_end: int,
+                   prior: list[Figure]) -> str | None:
+    """What a percentage or multiplier is about: 'rise in people seeking advice ...'."""
+    after = _phrase_after(text, pos, sent_end)
+    if after and _CHANGE_NOUN.match(after):
+        if not any(_noun_unit(w) for w in after.split()):
+            ref = next((f for f in reversed(prior) if f.start >= sent_start and f.counts
+                        and f.unit not in ("percent", "fold", "percentage_points")), None)
+            if ref is not None:
+                return f"{ref.counts}: {after}"
+        return after
+    before = _phrase_before(text, start, sent_start)
+    return " ".join(x for x in (before, after) if x) or None
+
+
+def _reference_figure(prior: list[Figure], text: str, pos: int, sent_start: int) -> Figure | None:
+    """The figure a baseline ('from 200', 'compared to 40') is compared with."""
+    for f in reversed(prior):
+        if f.kind not in ("quantity", "range") or f.confidence < 0.5:
+            continue
+        if f.start >= sent_start or pos - f.end < 400 and "\n" not in text[f.end:pos]:
+            return f
+        break
+    return None
+
+
+def _baseline_unit(ref: Figure) -> tuple[str, str | None]:
+    """A baseline counts what its reference counts; for a % or fold change, the changed thing."""
+    counts = ref.counts
+    if ref.unit in ("percent", "fold", "percentage_points") and counts:
+        counts = re.sub(r"^(?:[^:]*:\s*)?(?:increase|rise|jump|growth|drop|fall|decline|decrease|"
+                        r"surge|more|higher)\s+(?:in|of)?\s*", "", counts, flags=re.I)
+        unit = next((u for u in (_noun_unit(w) for w in counts.split()) if u), "count")
+        return unit, counts
+    return ref.unit, counts
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+
+def _mark_conversions(text: str, figs: list[Figure]) -> list[Figure]:
+    """'10 kilometers (6 miles)': the parenthetical restates the figure before it."""
+    out: list[Figure] = []
+    for f in figs:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit == f.unit == "km" and prev.kind == "quantity"
+                and re.fullmatch(r"\s*\(\s*(?:about|around|some|roughly|nearly|almost|approximately|"
+                                 r"more\s+than|over)?\s*", text[prev.end:f.start])):
+            f = replace(f, kind="conversion", value=prev.value, rule="unit-conversion",
+                        confidence=0.3, counts=prev.counts)
+        out.append(f)
+    return out
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """All reported quantities in ``text``, sorted by start offset.
+
+    Every figure satisfies ``text[f.start:f.end] == f.raw``. Dates, years, days
+    of the month, times and ordinals are never returned; ages, durations and
+    unit conversions are returned with ``kind`` set and confidence < 0.5.
+    """
+    spans = sentences(text)
+    word_figs = _word_figures(text, spans)
+    figs = word_figs + _token_figures(text, spans, word_figs)
+    figs.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Figure] = []
+    for f in figs:  # drop anything overlapping an earlier, longer figure
+        if kept and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return _mark_conversions(text, kept)
