@@ -63,3 +63,17 @@ def test_article_missing_from_dataset_is_reported(tmp_path):
     assert rep.articles_missing == ["absent.txt"]
     assert rep.destinations.recall == 0.0
     assert rep.as_dict()["destinations"]["recall"] == 0.0
+
+
+def test_quote_nested_in_a_named_quote_is_not_an_unnamed_quote(tmp_path):
+    db = make_sample_dataset(tmp_path / "d.sqlite")
+    gold = _gold(tmp_path, [{
+        "file": "one.txt",
+        "quotes": [
+            {"text": "We left at night because we were afraid of the summons", "speaker": "Ivan Petrov",
+             "required": True},
+            {"text": "afraid of the summons", "speaker": None, "required": False},
+        ],
+        "figures": [], "not_figures": [], "destinations": [],
+    }])
+    assert evaluate(gold, db).unnamed_given_name == 0

@@ -1,0 +1,543 @@
+"""Named people and organisations in one article, with alias merging.
+
+Rule-based, gazetteer-light: a person name is a run of capitalised tokens that
+is not a place, title, month or common word. Multi-token names ("Danila
+Davydov") are accepted on their own; single tokens ("Kirill", "Anya") need
+evidence that they name a person: an appositive ("Kirill, a 26-year-old..."),
+a speech verb ("says Anya"), a naming phrase ("identified himself only as
+Yevgeny") or a verb right after them. Surnames and spelling variants are merged
+into the fullest form. Organisations are ministries/agencies (with the
+article's country adjective), well-known institutions, and names given an
+organisation appositive ("X, an antiwar organisation").
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from exodus.model import Person
+
+_L = "A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ"  # upper-case letters
+_l = "a-zß-öø-ÿā-ſа-яё"  # lower-case letters
+# One capitalised name token: "Davydov", "Jean-Pierre", "McCain", "O’Brien".
+_TOKEN = rf"(?:(?:Mc|Mac|O[’'])?[{_L}][{_l}]+(?:-[{_L}]?[{_l}]+)*)"
+_PARTICLE = r"(?:de|da|di|del|der|den|van|von|la|le|bin|ibn|al)"
+# A run of name tokens on one line, allowing particles and middle initials ("Jan M. Olsen").
+_RUN = re.compile(
+    rf"(?<![^\W\d_]){_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:[{_L}]\.[ \t]+)?{_TOKEN})*(?![^\W\d_])"
+)
+
+SPEECH_VERBS = frozenset(
+    """say says said saying state states stated stating tell tells told telling add adds added
+    adding write writes wrote writing ask asks asked asking explain explains explained explaining
+    note notes noted noting recall recalls recalled recalling insist insists insisted insisting
+    warn warns warned warning claim claims claimed claiming declare declares declared declaring
+    announce announces announced announcing reply replies replied replying answer answered
+    continue continues continued argue argues argued arguing admit admits admitted admitting
+    acknowledge acknowledged confirm confirms confirmed shout shouts shouted shouting cry cried
+    yell yelled whisper whispered post posted tweet tweeted report reports reported describe
+    describes described describing call calls called calling label labelled labeled brand branded
+    dub dubbed agree agrees agreed remark remarked reveal revealed disclose disclosed stress
+    stressed emphasise emphasised emphasize emphasized conclude concluded complain complained
+    complaining lament lamented suggest suggested predict predicted promise promised urge urged
+    joke joked text texted message messaged recount recounted wonder wondered""".split()
+)
+
+TITLE_WORDS = frozenset(
+    """president vice prime minister ministers secretary spokesman spokeswoman spokesperson
+    spokespeople press deputy foreign interior defense defence justice health finance general
+    chancellor chairman chairwoman chair head chief director governor mayor senator ambassador
+    commander colonel major lieutenant captain sergeant private admiral marshal officer
+    lawyer attorney judge prosecutor professor dr doctor mr mrs ms miss sir lord lady king queen
+    prince princess patriarch father bishop pope rev reverend speaker leader founder
+    co-founder coordinator activist analyst economist journalist correspondent editor
+    reporter writer writers photographer researcher expert official officials adviser advisor
+    aide envoy representative rep sen gov gen col lt sgt capt premier mp mep deputy-head
+    executive ceo cfo coo manager member members""".split()
+)
+
+# Heads of organisation names; a run containing one is an organisation, not a person.
+ORG_HEADS = frozenset(
+    """ministry department office agency committee service services council court group
+    organisation organization institute foundation fund union party bank parliament duma
+    assembly commission government administration army navy forces force guard guards police
+    university school college company corporation news network newspaper channel television
+    radio times post press express herald journal tribune gazette review magazine agency
+    association federation centre center society movement project initiative bureau board
+    house kremlin pentagon church club team league airlines airways railways media""".split()
+)
+
+COMMON_CAPITALISED = frozenset(
+    """the a an this that these those there then when while after before but and or so some
+    many most much more other others another every each all any both either neither no not
+    according although though despite amid among as at in on of for from to by with without
+    within into onto upon over under since until because if unless whether what which who whom
+    whose why how where it its he she they we i you his her their our my your him them us me
+    one two three four five six seven eight nine ten first second third last next new old
+    mr mrs ms dr image images photo photos video videos source sources read more share please
+    click subscribe advertisement comments comment leave reply about author related latest
+    news live updates update breaking exclusive analysis insight interview opinion current time
+    daily full article link support get connect hi sign up yes nope ok okay well even just only
+    now here back also still yet however meanwhile moreover indeed instead perhaps maybe today
+    yesterday tomorrow morning evening night week weekend year years month months day days
+    world war wars peace state states republic federation union north south east west northern
+    southern eastern western central upper lower great little big small good bad best worst
+    mobilization mobilisation draft army military service conscription internet telegram
+    facebook twitter instagram youtube whatsapp google apple schengen covid coronavirus god
+    christmas easter nazism fascism communism soviet nato eu un uk us usa ussr wwii
+    border borders crossing checkpoint airport station city town village region province
+    street road square avenue bridge river sea lake mountain mountains island islands
+    thank thanks dear sir madam welcome hello goodbye oh ah wow hey please sorry
+    maps map said says told asked added stated wrote called reported according
+    follow followed watch listen see look find visit learn discover explore enjoy
+    strategic studies international national federal regional local public private
+    free freedom human rights civil civic liberal liberals conservative independent
+    united associated reuters tass ria interfax ap afp bbc cnn dpa""".split()
+)
+
+MONTHS_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday""".split()
+)
+
+# Country adjectives/demonyms beyond the gazetteer's, and region adjectives.
+_EXTRA_ADJECTIVES = frozenset(
+    """european western eastern soviet asian african american arab latin slavic caucasian
+    baltic nordic scandinavian chechen dagestani tatar buryat siberian crimean""".split()
+)
+
+_NATIONALITY_RE = re.compile(r"(?:ian|ean|ese|ish|ic|i|an)$")
+
+_SPEECH_ALT = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+# Evidence that a single capitalised token names a person.
+_NAMING_BEFORE = re.compile(
+    r"(?:\b(?:named|called|pseudonym|nicknamed|alias)\s+|"
+    r"\b(?:identified|introduced|described)\s+(?:himself|herself|themselves)\s+(?:only\s+)?as\s+|"
+    r"\b(?:known|identified|referred\s+to)\s+only\s+as\s+|"
+    r"\bgave\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+|"
+    r"\b(?:first\s+name|given\s+name)\s*,?\s+)$"
+)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:says|said|stated|added|asked|wrote|explained|recalled|insisted|warned|replied|"
+    r"continued|argued|admitted|noted|shouted|complained|lamented|agreed|explains|recalls|adds|asks)\s+$"
+)
+_VERB_AFTER = re.compile(
+    rf"^(?:’s?\s+\w+\s+)?\s*(?:(?:has|had|have|is|was|will|would|can|could|may|might|also|then|later|"
+    rf"now|still|never|once|had\s+been|has\s+been)\s+)*(?:{_SPEECH_ALT}|"
+    rf"left|went|fled|came|took|got|made|packed|decided|moved|returned|arrived|crossed|flew|drove|"
+    rf"spent|managed|tried|wanted|hoped|feared|refused|joined|signed|received|lives|lived|works|worked|"
+    rf"is|was|has|had|will|would|can|could)\b"
+)
+_SPEECH_AFTER = re.compile(rf"^,?\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_SPEECH_ALT})\b")
+# Plural/base verb forms: "Lawyers say", "Officials tell" are not people's names.
+_BASE_FORMS = frozenset(v for v in SPEECH_VERBS if not v.endswith(("s", "ed", "ing")) and v not in
+                        {"said", "told", "wrote", "cried"})
+
+
+def _singular_speech_after(after: str) -> bool:
+    sm = _SPEECH_AFTER.match(after)
+    return bool(sm) and sm.group(0).split()[-1].lower() not in _BASE_FORMS
+
+
+_APPOSITIVE_AFTER = re.compile(
+    r"^\s*(?:,\s*(?:a|an|who|whose|now|aged|the\s+\d|\d{1,2}(?:-|\s)?year)|\(\s*(?:a|an|\d{1,2})\b)",
+    re.I,
+)
+_ORG_APPOSITIVE = re.compile(
+    r"^\s*,\s*(?:an?|the)\s+(?:[\w’'-]+\s+){0,4}?(?:organi[sz]ation|group|outlet|network|newspaper|"
+    r"company|agency|charity|movement|project|channel|service|website|site|platform|union|"
+    r"party|ngo|foundation|initiative|firm|broadcaster|publication|portal|bank|ministry)\b",
+    re.I,
+)
+_ORG_NOUN_AFTER = re.compile(
+    r"^\s+(?:news\s+)?(?:newspaper|agency|group|organi[sz]ation|channel|network|outlet|website|"
+    r"movement|project|foundation|initiative|company|party|union|service|portal|broadcaster|"
+    r"television|tv|radio)\b",
+    re.I,
+)
+
+_MINISTRY_TOPICS = (
+    r"defen[cs]e|interior|internal\s+affairs|foreign(?:\s+affairs)?|justice|health|finance|emergenc(?:y|ies)|"
+    r"economy|economic\s+development|education|labou?r|digital\s+development|culture|transport|"
+    r"energy|agriculture|industry|trade|communications|home|war"
+)
+_ORG_PATTERNS = (
+    # "the (Russian) Ministry of Defense", "the Ministry of Foreign Affairs"
+    re.compile(
+        rf"\b(?:(?P<adj>[{_L}][{_l}]+)\s+)?(?P<head>Ministry|Department|Office|Agency|Committee|Service|Council)"
+        rf"\s+(?:of|for)\s+(?:the\s+)?(?P<topic>(?:[{_L}][{_l}]+)(?:\s+(?:and\s+)?[{_L}][{_l}]+)?)"
+    ),
+    # "the (Russian) defense ministry", "the Foreign Ministry"
+    re.compile(
+        rf"\b(?:(?P<adj>[{_L}][{_l}]+)\s+)?(?P<topic>{_MINISTRY_TOPICS})\s+(?P<head>ministry|department)\b",
+        re.I,
+    ),
+)
+_BARE_MINISTRY = re.compile(r"\b[Tt]he\s+(?P<head>[Mm]inistry)\b")
+_INSTITUTIONS = re.compile(r"\b(?:the\s+)?(?P<name>Kremlin|Pentagon|White\s+House|State\s+Department)\b")
+_WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*")
+
+
+@dataclass
+class _Entity:
+    forms: list[str] = field(default_factory=list)  # surface forms in order of appearance
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    kind: str = "person"
+    canonical: str = ""
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(place names, country adjectives) from the project's gazetteer CSVs, lower-cased.
+
+    Read once and cached; missing files just give empty sets so the module stays usable.
+    """
+    places: set[str] = set()
+    adjectives: set[str] = set(_EXTRA_ADJECTIVES)
+    folder = Path(__file__).with_name("gazetteer")
+    for name in ("countries.csv", "cities.csv"):
+        path = folder / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                places.add((row.get("name") or "").lower())
+                places.update(a.lower() for a in (row.get("aliases") or "").split("|") if a)
+                adjectives.update(d.lower() for d in (row.get("demonyms") or "").split("|") if d)
+    places.discard("")
+    return frozenset(places), frozenset(adjectives)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Lower-cased country names and aliases (cities are not excluded from names)."""
+    path = Path(__file__).with_name("gazetteer") / "countries.csv"
+    names: set[str] = {"europe", "asia", "africa", "america", "ukraine", "russia", "crimea", "donbas", "siberia"}
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                names.add((row.get("name") or "").lower())
+                names.update(a.lower() for a in (row.get("aliases") or "").split("|") if a)
+    return frozenset(names)
+
+
+def country_adjectives() -> frozenset[str]:
+    """Lower-cased country adjectives ('russian', 'latvian', ...)."""
+    return _gazetteer_words()[1]
+
+
+def _is_place(phrase: str) -> bool:
+    places, _ = _gazetteer_words()
+    p = phrase.lower().replace("’", "'")
+    return p in places or p.replace("st ", "saint ") in places or p.replace("st. ", "saint ") in places
+
+
+def _is_stop_token(tok: str) -> bool:
+    """A capitalised token that is never part of a person's name."""
+    low = tok.lower().replace("’", "'")
+    if low in COMMON_CAPITALISED or low in MONTHS_DAYS or low in TITLE_WORDS or low in ORG_HEADS:
+        return True
+    adjs = country_adjectives()
+    places, _ = _gazetteer_words()
+    parts = low.split("-")
+    # "Russian", "Russians", "Russian-language", "Soviet-Afghan"; countries (not cities:
+    # "Vladimir" is a city too) are never name tokens.
+    first = parts[0]
+    if first in adjs or first.rstrip("s") in adjs or (len(parts) > 1 and first in places):
+        return True
+    return low in _country_names()
+
+
+def _split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a capitalised run at stop tokens (titles, adjectives, common words)."""
+    pieces: list[list[tuple[int, int]]] = [[]]
+    for m in re.finditer(r"\S+", text[start:end]):
+        s, e = start + m.start(), start + m.end()
+        tok = m.group(0)
+        if not _is_filler(tok) and _is_stop_token(tok):
+            pieces.append([])
+        else:
+            pieces[-1].append((s, e))
+    out = []
+    for toks in pieces:
+        # a name starts and ends with a real name token, not a particle or an initial
+        while toks and _is_filler(text[toks[0][0]:toks[0][1]]):
+            toks = toks[1:]
+        while toks and _is_filler(text[toks[-1][0]:toks[-1][1]]):
+            toks = toks[:-1]
+        if toks:
+            out.append((toks[0][0], toks[-1][1]))
+    return out
+
+
+def _is_filler(tok: str) -> bool:
+    """Particles ('von') and initials ('M.') inside a name."""
+    return re.fullmatch(_PARTICLE, tok) is not None or re.fullmatch(rf"[{_L}]\.", tok) is not None
+
+
+def _lowercase_words(text: str) -> frozenset[str]:
+    """Words the article also uses in lower case: such capitalised tokens are common words."""
+    return frozenset(w for w in _WORD.findall(text) if w.islower())
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos]
+    return pos == 0 or before.endswith("\n") or bool(re.search(r"[.!?:\"“”‘]\s*$", before)) or before.strip() == ""
+
+
+def _single_token_evidence(text: str, s: int, e: int) -> bool:
+    """Does the context show that this single capitalised token names a person?"""
+    before = text[max(0, s - 60):s]
+    after = text[e:e + 80]
+    if _NAMING_BEFORE.search(before) or _SPEECH_BEFORE.search(before):
+        return True
+    sm = _SPEECH_AFTER.match(after)
+    if sm and sm.group(0).split()[-1].lower() not in _BASE_FORMS:
+        return True  # "Kirill said", not "Lawyers say"
+    if _APPOSITIVE_AFTER.match(after) and not _ORG_APPOSITIVE.match(after):
+        return True
+    if _VERB_AFTER.match(after):
+        # "Moscow has...", "Russia sent..." are places; those are stop tokens already.
+        return True
+    return False
+
+
+_ORG_NOUN_BEFORE = re.compile(
+    r"\b(?:outlet|newspaper|agency|channel|website|group|organi[sz]ation|network|broadcaster|"
+    r"company|firm|portal|site|publication|movement|project|platform|tabloid|daily|weekly|magazine)\s+$",
+    re.I,
+)
+
+
+def _is_org_context(text: str, s: int, e: int) -> bool:
+    after = text[e:e + 120]
+    before = text[max(0, s - 40):s]
+    return bool(_ORG_APPOSITIVE.match(after) or _ORG_NOUN_AFTER.match(after) or _ORG_NOUN_BEFORE.search(before))
+
+
+def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """(person candidates, organisation candidates) as (start, end, surface)."""
+    lower_words = _lowercase_words(text)
+    persons: list[tuple[int, int, str]] = []
+    orgs: list[tuple[int, int, str]] = []
+    for m in _RUN.finditer(text):
+        run_toks = m.group(0).split()
+        if any(t.lower() in ORG_HEADS for t in run_toks):
+            continue  # part of an organisation name ("International Institute ...")
+        before = text[max(0, m.start() - 30):m.start()]
+        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", before) and re.search(
+            r"(?:Institute|Ministry|Department|Committee|Council|Office|Agency|University)\s+(?:of|for)\s+(?:the\s+)?$",
+            before,
+        ):
+            continue
+        for s, e in _split_run(text, m.start(), m.end()):
+            surface = text[s:e]
+            toks = surface.split()
+            if _is_place(surface):
+                continue
+            if _is_org_context(text, s, e):
+                orgs.append((s, e, surface))
+                continue
+            # "the Soft Power", "the Nasha Niva newspaper": a determiner right before is not a person
+            if s == m.start() and re.search(r"\b(?:the|a|an|its|their|our)\s+$", text[max(0, s - 8):s]):
+                continue
+            if len(toks) == 1:
+                tok = toks[0]
+                if tok.lower() in lower_words or len(tok) < 3:
+                    continue
+                if not _single_token_evidence(text, s, e):
+                    continue
+                # sentence-initial capitals are weak evidence: need an appositive or a speech verb
+                if _sentence_initial(text, s) and not (
+                    _APPOSITIVE_AFTER.match(text[e:e + 80]) or _singular_speech_after(text[e:e + 80])
+                    or _NAMING_BEFORE.search(text[max(0, s - 60):s])
+                ):
+                    continue
+            persons.append((s, e, surface))
+    return persons, orgs
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Surname spelling variants: rapidfuzz ratio >= 85, or edit distance 1 for names of 6+ letters."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 6 and Levenshtein.distance(a, b) <= 1:
+        return True
+    return min(len(a), len(b)) >= 5 and ratio(a, b) >= 85
+
+
+def _merge_people(cands: list[tuple[int, int, str]]) -> list[_Entity]:
+    """Group name forms: full names with surname variants, then single tokens onto full names."""
+    multi = [c for c in cands if len(c[2].split()) > 1]
+    single = [c for c in cands if len(c[2].split()) == 1]
+    entities: list[_Entity] = []
+
+    def find_full(first: str, last: str) -> _Entity | None:
+        for ent in entities:
+            for f in ent.forms:
+                ft = f.split()
+                if len(ft) > 1 and ft[0].lower() == first.lower() and _same_surname(ft[-1], last):
+                    return ent
+        return None
+
+    for s, e, surface in sorted(multi):
+        toks = surface.split()
+        ent = find_full(toks[0], toks[-1])
+        if ent is None:
+            ent = _Entity()
+            entities.append(ent)
+        ent.forms.append(surface)
+        ent.mentions.append((s, e))
+    for s, e, surface in sorted(single):
+        target = None
+        # exact surname, then exact first name, then spelling variant of a surname
+        for test in (
+            lambda f: f.split()[-1].lower() == surface.lower(),
+            lambda f: f.split()[0].lower() == surface.lower(),
+            lambda f: _same_surname(f.split()[-1], surface),
+        ):
+            hits = [ent for ent in entities if any(len(f.split()) > 1 and test(f) for f in ent.forms)]
+            if len(hits) == 1:
+                target = hits[0]
+                break
+            if hits:
+                break  # ambiguous: two people share it; keep it apart rather than guess
+        if target is None:
+            target = next((ent for ent in entities if all(len(f.split()) == 1 for f in ent.forms)
+                           and any(_same_surname(f, surface) or f == surface for f in ent.forms)), None)
+        if target is None:
+            target = _Entity()
+            entities.append(target)
+        target.forms.append(surface)
+        target.mentions.append((s, e))
+    for ent in entities:
+        ent.canonical = _canonical_person(ent.forms)
+    return entities
+
+
+def _canonical_person(forms: list[str]) -> str:
+    """Fullest form; its surname spelled as most mentions spell it (typo variants lose)."""
+    full = [f for f in forms if len(f.split()) > 1]
+    if not full:
+        return Counter(forms).most_common(1)[0][0]
+    longest = max(len(f.split()) for f in full)
+    best = next(f for f in full if len(f.split()) == longest)
+    surnames = Counter(f.split()[-1] for f in forms if _same_surname(f.split()[-1], best.split()[-1]))
+    top, n = surnames.most_common(1)[0]
+    if n > surnames[best.split()[-1]]:
+        best = " ".join(best.split()[:-1] + [top])
+    return best
+
+
+def _dominant_adjective(text: str) -> str | None:
+    """The article's most frequent country adjective (e.g. 'Russian'): unqualified ministries get it."""
+    adjs = country_adjectives()
+    counts = Counter(w for w in re.findall(rf"\b[{_L}][{_l}]+\b", text) if w.lower() in adjs)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _topic_key(topic: str) -> str:
+    t = re.sub(r"\s+", " ", topic.lower()).replace("defence", "defense")
+    return {"foreign affairs": "foreign", "internal affairs": "interior", "emergencies": "emergency"}.get(t, t)
+
+
+def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
+    adjs = country_adjectives()
+    dominant = _dominant_adjective(text)
+    by_key: dict[tuple[str, str], _Entity] = {}
+    spans: list[tuple[int, int, tuple[str, str]]] = []
+    for pat in _ORG_PATTERNS:
+        for m in pat.finditer(text):
+            adj = m.group("adj")
+            s = m.start() if adj and adj.lower() in adjs else m.start("topic") if m.re is _ORG_PATTERNS[1] else m.start("head")
+            if adj and adj.lower() not in adjs:
+                adj = None
+            key = (m.group("head").lower(), _topic_key(m.group("topic")))
+            if any(a <= s < b for a, b, _ in spans):
+                continue
+            ent = by_key.setdefault(key, _Entity(kind="organisation"))
+            surface = text[s:m.end()]
+            ent.forms.append(surface)
+            ent.mentions.append((s, m.end()))
+            spans.append((s, m.end(), key))
+    # "the ministry" refers back to the last named ministry (or forward to the first one)
+    for m in _BARE_MINISTRY.finditer(text):
+        s, e = m.start("head"), m.end("head")
+        if any(a <= s < b for a, b, _ in spans):
+            continue
+        prior = [k for a, _, k in sorted(spans) if a < s and k[0] == "ministry"]
+        later = [k for a, _, k in sorted(spans) if k[0] == "ministry"]
+        key = prior[-1] if prior else (later[0] if later else None)
+        if key is None:
+            continue
+        by_key[key].forms.append("the " + m.group("head").lower())
+        by_key[key].mentions.append((m.start(), e))
+    out = list(by_key.values())
+    for ent in out:
+        with_adj = [f for f in ent.forms if f.split()[0].lower() in adjs]
+        base = with_adj[0] if with_adj else next(f for f in ent.forms if not f.lower().startswith("the "))
+        if not with_adj and dominant:
+            base = f"{dominant} {base}"
+        ent.canonical = base
+    # institutions and appositive organisations
+    named: dict[str, _Entity] = {}
+    for m in _INSTITUTIONS.finditer(text):
+        name = re.sub(r"\s+", " ", m.group("name"))
+        ent = named.setdefault(name.lower(), _Entity(kind="organisation", canonical=name))
+        ent.forms.append(name)
+        ent.mentions.append((m.start("name"), m.end("name")))
+    for s, e, surface in extra:
+        ent = named.setdefault(surface.lower(), _Entity(kind="organisation", canonical=surface))
+        ent.forms.append(surface)
+    for ent in named.values():
+        if ent.kind == "organisation" and ent.canonical.lower() in {f.lower() for f in ent.forms}:
+            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(ent.canonical)}(?![^\W\d_])", text):
+                if (m.start(), m.end()) not in ent.mentions:
+                    ent.mentions.append((m.start(), m.end()))
+    return out + list(named.values())
+
+
+def _all_mentions(text: str, ent: _Entity) -> None:
+    """Add every occurrence of every form of a person (the headline and possessives included)."""
+    spans = set(ent.mentions)
+    for form in set(ent.forms):
+        for m in re.finditer(rf"(?<![^\W\d_]){re.escape(form)}(?![^\W\d_])", text):
+            spans.add((m.start(), m.end()))
+    # drop spans nested inside a longer span of the same entity
+    ent.mentions = sorted(
+        sp for sp in spans if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans)
+    )
+
+
+def find_people(text: str) -> list[Person]:
+    """Named people and organisations of one article, aliases merged, in order of first mention."""
+    persons, org_cands = _name_candidates(text)
+    org_names = {s.lower() for _, _, s in org_cands}
+    persons = [p for p in persons if p[2].lower() not in org_names]
+    entities = _merge_people(persons)
+    for ent in entities:
+        _all_mentions(text, ent)
+    entities += _find_orgs(text, org_cands)
+    # a span claimed by an organisation is not a person mention
+    org_spans = [sp for ent in entities if ent.kind == "organisation" for sp in ent.mentions]
+    result = []
+    for ent in entities:
+        mentions = ent.mentions
+        if ent.kind == "person":
+            mentions = [m for m in mentions if not any(a <= m[0] < b for a, b in org_spans)]
+        if not mentions:
+            continue
+        aliases = tuple(dict.fromkeys(f for f in ent.forms if f != ent.canonical))
+        result.append(Person(canonical=ent.canonical, aliases=aliases, mentions=tuple(sorted(set(mentions))),
+                             kind=ent.kind))
+    result.sort(key=lambda p: p.mentions[0][0])
+    return result

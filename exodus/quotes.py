@@ -1,0 +1,765 @@
+"""Direct quotations with speaker attribution.
+
+A quote is the words inside quotation marks (curly or straight doubles; a
+single-quoted span only at top level, e.g. in headlines). Nested single quotes
+belong to the outer quote; apostrophes are never marks. Each quote's span is
+contiguous text without the marks, so ``text[q.start:q.end] == q.text``.
+
+Marks are paired per paragraph so an unbalanced mark never swallows the article:
+an unclosed quote ends at its paragraph, continues into the next paragraph when
+that one opens with a mark (news convention), or ends before a reporting clause
+("...brothers. He said that...").
+
+Attribution rules, tried in order (the rule id is stored on the quote):
+``said-X-after`` / ``X-said-after`` (right after the closing mark),
+``X-said-colon`` / ``X-said-that`` / ``X-saying`` / ``according-to`` (before the
+quote in its sentence), ``trailing-attribution`` (later in the sentence),
+``continuation`` (multi-paragraph quote), ``same-paragraph`` (an earlier quote of
+the paragraph), ``paragraph-speaker`` (another sentence of the paragraph names the
+speaker), ``bare-continuation`` (a paragraph that is only a quote continues the
+previous paragraph's quote). Pronouns and definite descriptions ("he", "the man")
+resolve to the last person who was the subject of a sentence; unnamed people
+("a man", "a Russian man in his 30s") give speaker None with a description.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from exodus.model import Person, Quote
+from exodus.people import SPEECH_VERBS, TITLE_WORDS, country_adjectives, find_people
+from exodus.text import paragraphs, sentences, words
+
+# Inverted order "“...,” said X": verbs that take the speaker after them.
+_VERB_FIRST = frozenset(
+    """said says stated states added adds asked asks wrote writes explained explains continued
+    continues recalled recalls insisted insists replied replies noted notes warned warns
+    shouted recounted concluded agreed argued admitted declared announced whispered cried
+    remarked""".split()
+)
+_SPEECH_RE = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_PARTICIPLES = frozenset(v for v in SPEECH_VERBS if v.endswith("ing"))
+_ADV = r"(?:has|have|had|also|then|later|once|again|repeatedly|previously|recently|just|further|\w+ly)"
+
+_PERSON_NOUNS = (
+    "man|woman|boy|girl|guy|student|conscript|soldier|serviceman|activist|lawyer|resident|mother|"
+    "father|wife|husband|son|daughter|brother|sister|reservist|deserter|official|spokesman|"
+    "spokeswoman|spokesperson|worker|driver|officer|teacher|doctor|nurse|source|refugee|emigre|"
+    "émigré|volunteer|veteran|person|friend|relative|journalist|artist|programmer|developer|"
+    "engineer|businessman|businesswoman|entrepreneur|protester|prosecutor|pensioner|retiree|"
+    "grandmother|grandfather|farmer|priest|musician|designer|manager|analyst|economist|expert|"
+    "researcher|scientist|photographer|citizen|native|local|passenger|traveller|traveler|tourist|"
+    "migrant|mobilised|mobilized|recruit|veteran|diplomat|lawmaker|deputy|colleague|neighbour|neighbor|"
+    "governor|mayor|minister|president|senator|ambassador|commander|general|chief|head|director|"
+    "chairman|chairwoman|founder|leader|coordinator|representative|aide|adviser|advisor|envoy"
+)
+_GENERIC_PERSON = frozenset({"man", "woman", "boy", "girl", "guy", "person"})
+_PLURAL_NOUNS = (
+    "men|women|people|students|conscripts|soldiers|activists|lawyers|residents|mothers|wives|"
+    "officials|workers|officers|sources|refugees|volunteers|friends|relatives|journalists|"
+    "protesters|lobbyists|analysts|experts|critics|authorities|advocates|campaigners|observers|"
+    "reservists|deserters|diplomats|lawmakers|locals|citizens|passengers|travellers|tourists|"
+    "migrants|families|parents|guys|others|police|guards"
+)
+_QUOTE_CHARS = "“”\""
+# A modifier inside a person NP ("a young Russian man"): not a function word or verb.
+_MOD = (r"(?!(?:of|and|or|to|that|who|whom|which|with|for|by|in|on|at|from|as|is|was|were|are|"
+        r"has|had|have|said|says|told|tells|the|a|an|his|her|their|among|between|against|about|into|over|"
+        r"under|than|like|after|before|during|amid|while|when|where)\b)")
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One quotation found by the mark scanner, before attribution."""
+
+    open: int  # position of the opening mark
+    start: int  # content span (trimmed)
+    end: int
+    close: int | None  # position of the closing mark, None when unclosed
+    para: int  # paragraph index
+    single: bool = False  # top-level single quotes
+    cont_of: int | None = None  # index of the quote this one continues (multi-paragraph)
+    cut: bool = False  # ended early before a reporting clause
+
+
+@dataclass(frozen=True)
+class _Who:
+    """A resolved speaker: a name, or no name with a description."""
+
+    name: str | None
+    desc: str | None
+    start: int
+    end: int
+    how: str  # named | unnamed | pronoun | definite | org
+
+
+@dataclass(frozen=True)
+class _Np:
+    """A noun phrase for a person: named mention, unnamed ('a man') or definite ('the man')."""
+
+    start: int
+    end: int
+    name: str | None
+    desc: str | None
+    kind: str  # named | org | unnamed | definite | plural
+
+
+# ---------------------------------------------------------------- marks
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    """’ inside a word (don’t), after a plural s (Russians’), or before digits (’90s)."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return (prev.isalnum() and nxt.isalpha()) or nxt.isdigit()
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Trim spaces and the trailing comma/colon of a quote ("...,” he said")."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return s, e
+
+
+def _scan_doubles(text: str, ps: int, pe: int, para: int) -> list[_Raw]:
+    """Pair double marks inside one paragraph; curly marks tell open from close."""
+    out: list[_Raw] = []
+    open_at: int | None = None
+    for i in range(ps, pe):
+        ch = text[i]
+        if ch not in _QUOTE_CHARS:
+            continue
+        if open_at is None:
+            if ch == "“" or (ch == '"' and (i + 1 < pe and not text[i + 1].isspace())):
+                open_at = i
+            continue
+        if ch in "”\"":
+            s, e = _trim(text, open_at + 1, i)
+            if e > s:
+                out.append(_Raw(open_at, s, e, i, para))
+            open_at = None
+        elif ch == "“":  # a new opening mark: the previous quote was never closed
+            s, e = _trim(text, open_at + 1, i)
+            if e > s:
+                out.append(_Raw(open_at, s, e, None, para))
+            open_at = i
+    if open_at is not None:
+        s, e = _trim(text, open_at + 1, pe)
+        if e > s:
+            out.append(_Raw(open_at, s, e, None, para))
+    return out
+
+
+def _scan_singles(text: str, ps: int, pe: int, para: int, inside: list[tuple[int, int]]) -> list[_Raw]:
+    """Top-level ‘...’ quotes (headlines, link lines); nested ones belong to their outer quote."""
+    out: list[_Raw] = []
+    i = ps
+    while True:
+        i = text.find("‘", i, pe)
+        if i < 0:
+            return out
+        if any(a <= i < b for a, b in inside) or (i > ps and not re.match(r"[\s(\[–—-]", text[i - 1])):
+            i += 1
+            continue
+        j = i + 1
+        close = None
+        while True:
+            j = text.find("’", j, pe)
+            if j < 0:
+                break
+            nxt = text[j + 1] if j + 1 < pe else " "
+            if not _is_apostrophe(text, j) and (nxt.isspace() or nxt in ".,:;!?)]–—-"):
+                close = j
+                break
+            j += 1
+        if close is None or close - i > 300:
+            i += 1
+            continue
+        s, e = _trim(text, i + 1, close)
+        if e > s:
+            out.append(_Raw(i, s, e, close, para, single=True))
+        i = close + 1
+
+
+def _find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Raw]:
+    raws: list[_Raw] = []
+    for k, (ps, pe) in enumerate(paras):
+        doubles = _scan_doubles(text, ps, pe, k)
+        inside = [(q.open, (q.close if q.close is not None else q.end) + 1) for q in doubles]
+        raws += doubles + _scan_singles(text, ps, pe, k, inside)
+    raws.sort(key=lambda q: q.start)
+    # multi-paragraph quotes: unclosed at the end of a paragraph, next paragraph opens with a mark
+    linked: list[_Raw] = []
+    for idx, q in enumerate(raws):
+        prev = linked[-1] if linked else None
+        if (
+            prev is not None
+            and not q.single
+            and prev.close is None
+            and not prev.single
+            and q.para == prev.para + 1
+            and q.open == paras[q.para][0]
+            and _runs_to_paragraph_end(text, prev, paras)
+        ):
+            q = replace(q, cont_of=len(linked) - 1)
+        linked.append(q)
+    return linked
+
+
+def _runs_to_paragraph_end(text: str, q: _Raw, paras: list[tuple[int, int]]) -> bool:
+    return q.close is None and text[q.end:paras[q.para][1]].strip(" ,;:") == ""
+
+
+_REPORT_AFTER_CUT = re.compile(
+    rf"^\s*(?:(?:he|she|they)\s+(?:{_ADV}\s+)*(?:{'|'.join(sorted(SPEECH_VERBS, key=len, reverse=True))})\b)",
+    re.I,
+)
+
+
+def _cut_unclosed(text: str, q: _Raw, is_continued: bool) -> _Raw:
+    """End an unclosed quote before a reporting clause: “...brothers. He said that..."""
+    if q.close is not None or q.single or is_continued:
+        return q
+    for m in re.finditer(r"[.!?](?=\s)", text[q.start:q.end]):
+        cut = q.start + m.end()
+        if _REPORT_AFTER_CUT.match(text[cut:q.end]):
+            return replace(q, end=cut, cut=True)
+    return q
+
+
+# ---------------------------------------------------------------- noun phrases
+
+
+class _Context:
+    """Everything attribution needs about one article (built once per call)."""
+
+    def __init__(self, text: str, people: list[Person]):
+        self.text = text
+        self.paras = paragraphs(text)
+        self.sents = sentences(text)
+        self.people = people
+        self.mentions: list[_Np] = []
+        for p in people:
+            kind = "org" if p.kind == "organisation" else "named"
+            for s, e in p.mentions:
+                self.mentions.append(_Np(s, e, p.canonical, None, kind))
+        self.mentions.sort(key=lambda n: n.start)
+        self.nps = self._unnamed_nps()
+        self.all_nps = sorted(self.mentions + self.nps, key=lambda n: (n.start, -n.end))
+        self.skip_sentence = self._non_narrative()
+
+    # people without a name -------------------------------------------------
+    def _unnamed_nps(self) -> list[_Np]:
+        adjs = "|".join(sorted((a.capitalize() for a in country_adjectives() if a.isalpha()), key=len, reverse=True))
+        head = f"(?:{_PERSON_NOUNS}|{adjs})" if adjs else f"(?:{_PERSON_NOUNS})"
+        pat = re.compile(
+            rf"\b(?P<det>[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?P<mods>(?:{_MOD}[\w’'-]+[ \t]+){{0,4}})(?P<head>{head})(?![\w’'-])"
+            rf"(?P<post>\s+in\s+(?:his|her|their)\s+(?:early\s+|late\s+|mid-)?\d0s"
+            rf"|\s+from\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?"
+        )
+        out: list[_Np] = []
+        for m in pat.finditer(self.text):
+            if any(n.start <= m.start("head") < n.end for n in self.mentions):
+                continue
+            # "the man" / "the 22-year-old" refer back; "the governor" is just an unnamed role
+            definite = m.group("det").lower() in {"the", "this", "that"} and (
+                m.group("head").lower() in _GENERIC_PERSON or re.search(r"\d", m.group("mods")) is not None
+            )
+            name = self._naming_after(m.end())
+            desc = re.sub(r"\s+", " ", self.text[m.start():m.end()])
+            desc = desc[0].lower() + desc[1:]
+            kind = "named" if name else ("definite" if definite else "unnamed")
+            out.append(_Np(m.start(), m.end(), name, None if name else desc, kind))
+        plural = re.compile(
+            rf"\b(?:(?:[Ss]ome|[Mm]any|[Tt]he|[Tt]hose|[Tt]hese|[Tt]wo|[Tt]hree|[Ss]everal|[Oo]ther)\s+)?"
+            rf"(?:[\w’'-]+[ \t]+){{0,2}}?(?:{_PLURAL_NOUNS})\b|\b[Aa]\s+group\s+of\s+\w+",
+            re.I,
+        )
+        for m in plural.finditer(self.text):
+            desc = re.sub(r"\s+", " ", m.group(0))
+            out.append(_Np(m.start(), m.end(), None, desc[0].lower() + desc[1:], "plural"))
+        return out
+
+    def _naming_after(self, pos: int) -> str | None:
+        """"a man named Yuri", "the man, who identified himself only as Yevgeny", "a Russian, Ivan Petrov,"."""
+        after = self.text[pos:pos + 120]
+        m = re.match(
+            r"\s*,?\s*(?:called|named|nicknamed|known\s+as)\s+|"
+            r"\s*,\s*who\s+(?:identified|introduced)\s+(?:himself|herself)\s+(?:only\s+)?as\s+|"
+            r"\s*,\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+|"
+            r"\s*,\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
+            r"\s*,\s*(?=[A-Z])",
+            after,
+        )
+        if not m:
+            return None
+        at = pos + m.end()
+        for n in self.mentions:
+            if n.start == at and n.kind == "named":
+                if m.group(0).strip() == ",":
+                    # bare appositive name must be closed by a comma/bracket ("a Russian, Ivan Petrov, said")
+                    if not re.match(r"\s*[,(]", self.text[n.end:n.end + 3]):
+                        return None
+                return n.name
+        if m.group(0).strip() != ",":
+            tok = re.match(r"[A-ZÀ-ÞА-Я][\w’'-]+", self.text[at:at + 40])
+            if tok:
+                return tok.group(0)
+        return None
+
+    # sentences that are not narrative (headline, captions, link lines) ----
+    def _non_narrative(self) -> set[int]:
+        skip = set()
+        for k, (s, e) in enumerate(self.sents):
+            para = self.para_of(s)
+            if para == 0 or not self.is_sentence_para(para):
+                skip.add(k)
+        return skip
+
+    def para_of(self, pos: int) -> int:
+        for k, (s, e) in enumerate(self.paras):
+            if s <= pos < e or (pos == e):
+                return k
+        return -1
+
+    def is_sentence_para(self, k: int) -> bool:
+        s, e = self.paras[k]
+        tail = self.text[s:e].rstrip(" ”\"’')]")
+        return bool(tail) and tail[-1] in ".!?…"
+
+    def sent_index(self, pos: int) -> int:
+        for k, (s, e) in enumerate(self.sents):
+            if s <= pos < e:
+                return k
+        return max(0, sum(1 for s, _ in self.sents if s <= pos) - 1)
+
+    def np_at(self, pos: int) -> _Np | None:
+        """The person NP starting at ``pos`` (after optional titles/determiner)."""
+        head = re.match(
+            r"(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w’'.-]*|" + "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+            + r"|of|for|and|house)\s+){0,6}",
+            self.text[pos:pos + 120],
+        )
+        limit = pos + (head.end() if head else 0)
+        best = None
+        for n in self.all_nps:
+            if pos <= n.start <= limit and (best is None or n.start < best.start):
+                if n.kind in ("named", "org") or n.start == pos:
+                    best = n
+        return best
+
+    def np_ending_before(self, pos: int) -> _Np | None:
+        """The person NP that is the subject of a verb at ``pos`` (appositives skipped)."""
+        gap = re.compile(
+            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*|,[^,“”\"]{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
+            rf"(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?\s+)?(?:{_ADV}\s+)*$"
+        )
+        best = None
+        for n in self.all_nps:
+            # "a source close to the ministry told": the ministry is not the subject
+            if re.search(r"\b(?:to|of|from|at|for|with|near|by|in|on|about|than)\s+(?:the\s+)?$",
+                         self.text[max(0, n.start - 12):n.start]):
+                continue
+            if n.end <= pos and pos - n.end < 200 and gap.match(self.text[n.end:pos]):
+                if best is None or n.end > best.end or (n.end == best.end and n.start < best.start):
+                    best = n
+        # an appositive description after a name ("Kirill, a 26 year-old worker,") is the same person
+        if best is not None and best.kind in ("unnamed", "definite"):
+            named = [n for n in self.all_nps if n.kind in ("named", "org") and n.end <= best.start
+                     and re.fullmatch(r"\s*[,(]\s*", self.text[n.end:best.start])]
+            if named:
+                best = named[-1]
+        return best
+
+
+def _pronoun_before(text: str, pos: int) -> tuple[str, int] | None:
+    m = re.search(rf"\b(he|she|they|it|we|i)\s+(?:{_ADV}\s+)*$", text[max(0, pos - 40):pos], re.I)
+    if not m:
+        return None
+    return m.group(1).lower(), max(0, pos - 40) + m.start(1)
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def _who_from_np(ctx: _Context, n: _Np, resolved: list[tuple[Quote, int]]) -> _Who | None:
+    if n.kind in ("named", "org"):
+        return _Who(n.name, None, n.start, n.end, n.kind)
+    if n.kind == "definite":
+        ante = _antecedent(ctx, n.start, "he", resolved)
+        if ante is not None:
+            return replace(ante, how="definite")
+        return _Who(None, n.desc, n.start, n.end, "unnamed")
+    return _Who(None, n.desc, n.start, n.end, "unnamed")
+
+
+def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quote, int]]) -> _Who | None:
+    """The person a pronoun at ``pos`` refers to: the subject of the nearest earlier sentence.
+
+    he/she/the man: first named or unnamed person of the sentence (earlier text first);
+    a sentence whose subject is itself he/she just continues the chain. it: the last
+    organisation. they: None (groups are not named speakers).
+    """
+    text = ctx.text
+    if pronoun in ("they", "we", "i"):
+        plural = [n for n in ctx.nps if n.kind == "plural" and n.end <= pos and pos - n.end < 400]
+        return _Who(None, plural[-1].desc if plural else None, pos, pos, "pronoun")
+    if pronoun == "it":
+        orgs = [n for n in ctx.mentions if n.kind == "org" and n.end <= pos and pos - n.end < 600]
+        return _Who(orgs[-1].name, None, orgs[-1].start, orgs[-1].end, "pronoun") if orgs else None
+    k = ctx.sent_index(pos)
+    steps = 0
+    while k >= 0 and steps < 15:
+        s, e = ctx.sents[k]
+        upto = min(e, pos)
+        if k in ctx.skip_sentence and not (s <= pos < e):
+            k -= 1
+            continue
+        cands: list[tuple[int, str, object]] = []
+        for n in ctx.all_nps:
+            if s <= n.start < upto and n.kind in ("named", "unnamed", "definite"):
+                cands.append((n.start, "np", n))
+        for q, qpos in resolved:
+            if s <= q.start < e and q.start < pos and (q.speaker or q.speaker_desc):
+                cands.append((q.start - 1, "quote", q))
+        for m in re.finditer(r"\b(he|she|him|her)\b", text[s:upto], re.I):
+            if not _inside_quote_marks(text, s + m.start(), s):
+                cands.append((s + m.start(), "pron", None))
+        cands.sort(key=lambda c: c[0])
+        for at, kind, obj in cands:
+            if _inside_quote_marks(text, at, s) and kind != "quote":
+                continue
+            if kind == "pron":
+                if re.search(r"\b(?:whether|if|when|because|although|though|after|before|while|as|since|that|who|whom|until)\b",
+                             text[s:at], re.I):
+                    continue  # "Asked whether he would return, X paused": not the subject
+                break  # the sentence is about "him" again: look further back
+            if kind == "quote":
+                return _Who(obj.speaker, obj.speaker_desc, obj.speaker_start or obj.start,
+                            obj.speaker_end or obj.start, "pronoun")
+            if obj.kind == "definite":
+                break  # "the man" also refers back
+            return _Who(obj.name, obj.desc, obj.start, obj.end, "pronoun")
+        k -= 1
+        steps += 1
+    return None
+
+
+def _inside_quote_marks(text: str, pos: int, sent_start: int) -> bool:
+    """Is ``pos`` inside quotation marks opened earlier in its sentence?"""
+    seg = text[sent_start:pos]
+    return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1
+
+
+def _subject_of_verb(ctx: _Context, vstart: int, resolved) -> _Who | None:
+    """Subject of a finite speech verb at ``vstart``: a pronoun or a person NP right before it."""
+    text = ctx.text
+    pro = _pronoun_before(text, vstart)
+    n = ctx.np_ending_before(vstart)
+    if pro and (n is None or pro[1] >= n.end):
+        return _pronoun_who(ctx, pro[0], pro[1], resolved)
+    if n is not None:
+        return _who_from_np(ctx, n, resolved)
+    # relative clause: "a man named Yuri from Moscow who said"
+    m = re.search(r"\bwho\s+(?:" + _ADV + r"\s+)*$", text[max(0, vstart - 40):vstart])
+    if m:
+        wpos = max(0, vstart - 40) + m.start()
+        rel = re.compile(r"^\s*(?:(?:from|in|of)\s+(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s*,?\s*$")
+        cands = [c for c in ctx.all_nps if c.end <= wpos and wpos - c.end < 60 and rel.match(text[c.end:wpos])]
+        if cands:
+            c = max(cands, key=lambda c: (c.end, -c.start))
+            if c.kind != "plural":
+                return _who_from_np(ctx, c, resolved)
+    return None
+
+
+def _pronoun_who(ctx: _Context, pronoun: str, pos: int, resolved) -> _Who | None:
+    ante = _antecedent(ctx, pos, pronoun, resolved)
+    if ante is None:
+        return _Who(None, None, pos, pos + len(pronoun), "pronoun")
+    return replace(ante, how="pronoun")
+
+
+def _sentence_subject(ctx: _Context, s: int, limit: int, resolved) -> _Who | None:
+    """Subject of a sentence: its first person NP or pronoun (for ', saying: “...”')."""
+    text = ctx.text
+    first_np = next((n for n in ctx.all_nps if s <= n.start < limit and n.kind != "plural"), None)
+    pm = re.search(r"\b(he|she|it|they)\b", text[s:limit], re.I)
+    if pm and (first_np is None or s + pm.start() < first_np.start):
+        return _pronoun_who(ctx, pm.group(1).lower(), s + pm.start(), resolved)
+    if first_np is not None:
+        return _who_from_np(ctx, first_np, resolved)
+    return None
+
+
+def _verbs_in(text: str, s: int, e: int) -> list[re.Match]:
+    """Speech verbs (and 'according to') between s and e, outside quotation marks."""
+    out = []
+    for m in re.finditer(r"\b(?:[Aa]ccording\s+to|[A-Za-z]+)\b", text[s:e]):
+        w = m.group(0).lower()
+        if w.startswith("according") or w in SPEECH_VERBS:
+            if not _inside_quote_marks(text, s + m.start(), s):
+                out.append((s + m.start(), s + m.end(), w))
+    return out
+
+
+def _attribute_verb(ctx: _Context, vs: int, ve: int, verb: str, sent_start: int, resolved) -> _Who | None:
+    """Who does this speech verb attribute words to?"""
+    text = ctx.text
+    if verb.startswith("according"):
+        m = re.match(r"\s*(him|her|them|it)\b", text[ve:ve + 10], re.I)
+        if m:
+            return _pronoun_who(ctx, {"him": "he", "her": "she", "them": "they", "it": "it"}[m.group(1).lower()],
+                                ve + m.start(1), resolved)
+        n = ctx.np_at(ve + len(text[ve:]) - len(text[ve:].lstrip()))
+        return _who_from_np(ctx, n, resolved) if n else None
+    if verb in _PARTICIPLES:
+        if re.search(r"(?:,|\bbefore|\bafter|\bwhile|\bwhen)\s*$", text[max(sent_start, vs - 10):vs]):
+            return _sentence_subject(ctx, sent_start, vs, resolved)
+        return None
+    who = _subject_of_verb(ctx, vs, resolved)
+    if who is not None:
+        return who
+    if verb in _VERB_FIRST:
+        n = ctx.np_at(ve + 1)
+        if n is not None and n.kind != "plural" and n.start - ve < 80:
+            return _who_from_np(ctx, n, resolved)
+    return None
+
+
+def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
+    """“...,” said X  /  “...,” X said  /  “...?” he asked."""
+    text = ctx.text
+    last = text[q.end - 1] if q.end > q.start else ""
+    after_close = (q.close + 1) if q.close is not None else q.end
+    raw_tail = text[after_close:ctx.paras[q.para][1]]
+    comma_after = raw_tail.lstrip().startswith(",")
+    if not (text[q.end:after_close + 1].strip(" ”\"’").startswith(",") or last in ",?!–—-" or comma_after
+            or (q.close is not None and text[q.close - 1] == ",")):
+        return None
+    m = re.match(r"\s*,?\s*(?:[–—-]\s*)?", raw_tail)
+    p = after_close + m.end()
+    vm = re.match(r"([A-Za-z]+)\b", text[p:p + 20])
+    if vm and vm.group(1).lower() in _VERB_FIRST:
+        ve = p + vm.end()
+        n = ctx.np_at(ve + len(text[ve:ve + 5]) - len(text[ve:ve + 5].lstrip()))
+        if n is not None and n.start - ve < 80:
+            return "said-X-after", _who_from_np(ctx, n, resolved)
+        pro = re.match(r"\s+(he|she|they|it)\b", text[ve:ve + 8], re.I)
+        if pro:
+            return "said-X-after", _pronoun_who(ctx, pro.group(1).lower(), ve + pro.start(1), resolved)
+        return None
+    pm = re.match(rf"(he|she|they|it|we)\s+(?:{_ADV}\s+)*([A-Za-z]+)\b", text[p:p + 40], re.I)
+    if pm and pm.group(2).lower() in SPEECH_VERBS:
+        return "X-said-after", _pronoun_who(ctx, pm.group(1).lower(), p, resolved)
+    n = ctx.np_at(p)
+    if n is not None and n.start - p < 60:
+        vm = re.match(rf"(?:’s?)?\s*(?:,[^,“”]{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
+                      rf"[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?\s+)?(?:{_ADV}\s+)*({_SPEECH_RE})\b", text[n.end:n.end + 160])
+        if vm:
+            return "X-said-after", _who_from_np(ctx, n, resolved)
+    # an unnamed short phrase: “...,” lobbyists said
+    fm = re.match(rf"((?:[\w’'-]+\s+){{1,7}}?)(?:{_ADV}\s+)*({_SPEECH_RE})\b", text[p:p + 100])
+    if fm and not re.search(r"[.;:]", fm.group(1)):
+        desc = fm.group(1).strip()
+        return "X-said-after", _Who(None, desc[0].lower() + desc[1:], p, p + len(desc), "unnamed")
+    return None
+
+
+def _before_in_sentence(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
+    """X said: “...”  /  X told Reuters that he “...”  /  X, ..., saying: “...”  /  according to X, “...”."""
+    text = ctx.text
+    k = ctx.sent_index(q.open)
+    s = ctx.sents[k][0]
+    if s > q.open:
+        return None
+    for vs, ve, verb in reversed(_verbs_in(text, s, q.open)):
+        who = _attribute_verb(ctx, vs, ve, verb, s, resolved)
+        if who is None:
+            continue
+        between = text[ve:q.open]
+        if verb.startswith("according"):
+            rule = "according-to"
+        elif verb in _PARTICIPLES:
+            rule = "X-saying"
+        elif re.fullmatch(r"[^.“”]{0,60}?[:,]\s*", between):
+            rule = "X-said-colon"
+        elif re.search(r"\bthat\b", between):
+            rule = "X-said-that"
+        else:
+            rule = "X-verb-before"
+        return rule, who
+    return None
+
+
+def _trailing(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
+    """“...” of these fields, the agency reported: an attribution later in the same sentence."""
+    text = ctx.text
+    after = (q.close + 1) if q.close is not None else q.end
+    k = ctx.sent_index(after - 1)
+    e = ctx.sents[k][1]
+    for vs, ve, verb in _verbs_in(text, after, e):
+        if verb.startswith("according") or verb in _PARTICIPLES:
+            continue
+        if not re.search(r",\s*(?:[\w’'-]+\s+){0,6}$", text[after:vs]):
+            continue
+        who = _attribute_verb(ctx, vs, ve, verb, after, resolved)
+        if who is not None:
+            return "trailing-attribution", who
+    return None
+
+
+def _sentence_attribution(ctx: _Context, k: int, resolved) -> _Who | None:
+    """A speaker named by any speech verb of sentence k (outside quotes)."""
+    s, e = ctx.sents[k]
+    for vs, ve, verb in _verbs_in(ctx.text, s, e):
+        who = _attribute_verb(ctx, vs, ve, verb, s, resolved)
+        if who is not None and (who.name or who.desc):
+            return who
+    return None
+
+
+def _paragraph_speaker(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
+    ps, pe = ctx.paras[q.para]
+    own = ctx.sent_index(q.open)
+    ks = [k for k, (s, e) in enumerate(ctx.sents) if ps <= s < pe and k != own]
+    before = sorted((k for k in ks if k < own), reverse=True)
+    after = [k for k in ks if k > own]
+    for k in before + after:
+        s, e = ctx.sents[k]
+        if s < q.end and e > q.start:
+            continue  # a sentence inside this very quote
+        who = _sentence_attribution(ctx, k, resolved)
+        if who is not None:
+            return "paragraph-speaker", who
+    return None
+
+
+# ---------------------------------------------------------------- public API
+
+_BASE_CONFIDENCE = {
+    "said-X-after": 0.95,
+    "X-said-after": 0.93,
+    "X-said-colon": 0.92,
+    "X-saying": 0.88,
+    "according-to": 0.85,
+    "X-said-that": 0.88,
+    "X-verb-before": 0.8,
+    "trailing-attribution": 0.75,
+    "continuation": 0.85,
+    "same-paragraph": 0.85,
+    "paragraph-speaker": 0.75,
+    "bare-continuation": 0.75,
+    "unattributed": 0.55,
+}
+
+
+def _usable(who: _Who) -> bool:
+    """An attribution that settles the speaker: a name, a description, or an explicit pronoun."""
+    return bool(who.name or who.desc or who.how == "pronoun")
+
+
+def _is_bare_paragraph(text: str, q: _Raw, paras: list[tuple[int, int]]) -> bool:
+    ps, pe = paras[q.para]
+    return q.open == ps and text[(q.close + 1) if q.close is not None else q.end:pe].strip(" .,!?") == ""
+
+
+def extract_quotes(text: str, people: list[Person] | None = None) -> list[Quote]:
+    """Direct quotations of ``text`` with speakers, sorted by start."""
+    if people is None:
+        people = find_people(text)
+    ctx = _Context(text, people)
+    raws = _find_raw_quotes(text, ctx.paras)
+    continued = {q.cont_of for q in raws if q.cont_of is not None}
+    raws = [_cut_unclosed(text, q, i in continued) for i, q in enumerate(raws)]
+    out: list[Quote] = []
+    resolved: list[tuple[Quote, int]] = []  # quotes attributed so far (for pronoun chains)
+    for i, q in enumerate(raws):
+        quote = _attribute(ctx, q, i, raws, out, resolved)
+        out.append(quote)
+        resolved.append((quote, i))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _attribute(ctx: _Context, q: _Raw, i: int, raws: list[_Raw], done: list[Quote], resolved) -> Quote:
+    text = ctx.text
+    qtext = text[q.start:q.end]
+    n_words = len(words(qtext))
+    headline = q.para == 0
+    narrative = ctx.is_sentence_para(q.para)
+    bare = _is_bare_paragraph(text, q, ctx.paras)
+    caption = bare and not narrative
+
+    rule, who = None, None
+    if not headline:
+        if q.cont_of is not None:
+            prev = done[q.cont_of]
+            rule, who = "continuation", _Who(prev.speaker, prev.speaker_desc, prev.speaker_start or 0,
+                                            prev.speaker_end or 0, "named" if prev.speaker else "unnamed")
+            if not (prev.speaker or prev.speaker_desc):
+                rule, who = None, None
+        finders = [_after_adjacent, _before_in_sentence, _trailing]
+        if rule is None and qtext[:1].islower():
+            # a partial quote inside reporting ("X said that ... “words”, the agency reported"):
+            # the reporting verb before it names the speaker, a trailing clause names the source
+            got = _before_in_sentence(ctx, q, resolved)
+            if got is not None and got[0] != "X-said-colon" and _usable(got[1]):
+                rule, who = got
+        for finder in finders:
+            if rule is not None:
+                break
+            got = finder(ctx, q, resolved)
+            if got is not None and _usable(got[1]):
+                rule, who = got
+        if rule is None and not caption:
+            same = [d for j, d in enumerate(done) if raws[j].para == q.para and (d.speaker or d.speaker_desc)]
+            if same:
+                d = same[-1]
+                rule, who = "same-paragraph", _Who(d.speaker, d.speaker_desc, d.speaker_start or 0,
+                                                   d.speaker_end or 0, "named")
+        if rule is None and not caption:
+            got = _paragraph_speaker(ctx, q, resolved)
+            if got is not None:
+                rule, who = got
+        if rule is None and bare and narrative:
+            prev = [d for j, d in enumerate(done) if raws[j].para == q.para - 1]
+            if prev and (prev[-1].speaker or prev[-1].speaker_desc):
+                d = prev[-1]
+                rule, who = "bare-continuation", _Who(d.speaker, d.speaker_desc, d.speaker_start or 0,
+                                                      d.speaker_end or 0, "named")
+
+    speaker = who.name if who else None
+    desc = who.desc if who and not who.name else None
+    if rule is None:
+        rule = "unattributed"
+    conf = _BASE_CONFIDENCE.get(rule, 0.6)
+    if who is not None and who.how in ("pronoun", "definite"):
+        conf -= 0.08
+    if q.cut or (q.close is None and q.cont_of is None and rule != "continuation"):
+        conf -= 0.05
+    # low-confidence kinds: headline words, captions, short scare quotes, unattributed single quotes
+    if headline:
+        rule, conf, speaker, desc, who = "headline", 0.2, None, None, None
+    elif caption:
+        rule, conf = "caption", 0.3
+        if who is None:
+            speaker = desc = None
+    elif n_words < 4:
+        rule, conf = "scare-quote", 0.3
+    elif q.single and rule == "unattributed":
+        conf = 0.3
+    elif not narrative and rule == "unattributed":
+        conf = 0.3
+    return Quote(
+        start=q.start,
+        end=q.end,
+        text=qtext,
+        speaker=speaker,
+        rule=rule,
+        confidence=round(max(0.0, min(1.0, conf)), 3),
+        speaker_desc=desc,
+        speaker_start=who.start if who and who.end > who.start else None,
+        speaker_end=who.end if who and who.end > who.start else None,
+    )
