@@ -104,12 +104,17 @@ def quote_matches(gold_text: str, stored_text: str) -> bool:
     return _contains_run(s, g) or _contains_run(g, s)
 
 
-def figure_matches(gold: dict, value: float, raw: str) -> bool:
+def figure_matches(gold: dict, value: float, raw: str, unit: str | None = None) -> bool:
+    """Same value, and the same surface (one contains the other) or the same written number
+    in the same unit ('300,000 rubles' for a gold '300,000 roubles')."""
     gv = float(gold["value"])
     if abs(gv - value) > 1e-6 * max(1.0, abs(gv)):
         return False
     a, b = gold["raw"].lower(), raw.lower()
-    return a in b or b in a
+    if a in b or b in a:
+        return True
+    digits_a, digits_b = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
+    return bool(digits_a) and digits_a == digits_b and unit is not None and unit == gold.get("unit")
 
 
 def _name_ok(stored: str | None, gold: dict) -> bool:
@@ -119,9 +124,10 @@ def _name_ok(stored: str | None, gold: dict) -> bool:
     return stored.lower() in names
 
 
-def _is_date_like(raw: str, not_figures: list[str]) -> bool:
+def _is_date_like(raw: str, not_figures: list[str], is_gold_figure: bool) -> bool:
+    """Listed as not a figure, or shaped like a year and not a figure the gold lists."""
     r = raw.strip().lower()
-    if _YEAR.match(r):
+    if _YEAR.match(r) and not is_gold_figure:
         return True
     return any(r == nf.lower() or (r and r in nf.lower() and any(c.isdigit() for c in r))
                for nf in not_figures)
@@ -143,8 +149,8 @@ def _score(gold: dict, con: sqlite3.Connection, gold_name: str, db_name: str) ->
     for aid, text, speaker in con.execute("SELECT article_id, text, speaker FROM quotes"):
         quotes[aid].append((text, speaker))
     figures = defaultdict(list)
-    for aid, value, raw in con.execute("SELECT article_id, value, raw FROM figures"):
-        figures[aid].append((value, raw))
+    for aid, value, raw, unit in con.execute("SELECT article_id, value, raw, unit FROM figures"):
+        figures[aid].append((value, raw, unit))
     dests = defaultdict(set)
     for aid, cc in con.execute(
         "SELECT r.article_id, p.country_code FROM routes r JOIN places p ON p.place_id = r.destination_place_id"
@@ -204,24 +210,25 @@ def _nested_in_named(g: dict, golds: list[dict]) -> bool:
                for o in golds)
 
 
-def _score_figures(rep: Report, art: dict, stored: list[tuple[float, str]]) -> None:
+def _score_figures(rep: Report, art: dict, stored: list[tuple[float, str, str]]) -> None:
     golds = art.get("figures", [])
     not_figures = art.get("not_figures", [])
     for g in golds:
         if not g.get("required"):
             continue
         rep.figures.required += 1
-        if any(figure_matches(g, v, raw) for v, raw in stored):
+        if any(figure_matches(g, v, raw, unit) for v, raw, unit in stored):
             rep.figures.found += 1
         else:
             rep.misses.append({"file": art["file"], "kind": "figure not found", "raw": g["raw"],
                                "value": g["value"]})
-    for value, raw in stored:
+    for value, raw, unit in stored:
         rep.figures.stored += 1
-        if _is_date_like(raw, not_figures):
+        matched = any(figure_matches(g, value, raw, unit) for g in golds)
+        if _is_date_like(raw, not_figures, matched):
             rep.dates_as_figures += 1
             rep.misses.append({"file": art["file"], "kind": "date or year as figure", "raw": raw})
-        if any(figure_matches(g, value, raw) for g in golds):
+        if matched:
             rep.figures.right += 1
         else:
             rep.misses.append({"file": art["file"], "kind": "figure not in gold", "raw": raw,

@@ -77,3 +77,20 @@ def test_quote_nested_in_a_named_quote_is_not_an_unnamed_quote(tmp_path):
         "figures": [], "not_figures": [], "destinations": [],
     }])
     assert evaluate(gold, db).unnamed_given_name == 0
+
+
+def test_year_shaped_figure_counts_as_a_date_unless_gold_lists_it():
+    from exodus.evaluate import _is_date_like
+
+    assert _is_date_like("2021", [], is_gold_figure=False)
+    assert not _is_date_like("2000", [], is_gold_figure=True)  # "over 2000 Russians"
+    assert _is_date_like("24", ["February 24"], is_gold_figure=False)
+
+
+def test_same_written_number_in_the_same_unit_matches_across_spellings():
+    from exodus.evaluate import figure_matches
+
+    gold = {"value": 300000, "unit": "roubles", "raw": "300,000 roubles"}
+    assert figure_matches(gold, 300000.0, "300,000 rubles", "roubles")
+    assert not figure_matches(gold, 300000.0, "300,000 rubles", "usd")
+    assert not figure_matches(gold, 30000.0, "30,000 rubles", "roubles")
