@@ -34,3 +34,21 @@ def test_catalogue_ids_are_unique_and_labelled():
     ids = [m.metric_id for m in CATALOGUE]
     assert len(ids) == len(set(ids))
     assert all(metric_labels()[i] for i in ids)
+
+
+def test_what_is_counted_decides_over_the_sentence_topic():
+    s = ("A prosecutor said 800 conscripts had been sent to the front, and that about a dozen "
+         "officers were reprimanded.")
+    assert metric_for("soldiers", "conscripts had been sent to the front", s) == "conscripts_in_combat"
+    assert metric_for("people", "officers were reprimanded", s) is None
+
+
+def test_share_of_requests_about_desertion_is_not_a_change():
+    s = "A quarter of the appeals for help the charity received in May, 25 percent, came from deserters."
+    assert metric_for("percent", "appeals for help the charity received", s) == "desertion_requests_share"
+    assert metric_for("fold", "increase in desertion cases", "Desertion cases rose three-fold.") == "desertion_change"
+
+
+def test_advice_group_members_are_legal_aid_not_combat():
+    s = "Membership of a chat group advising on how to avoid conscription during the war has grown to 5,000."
+    assert metric_for("people", "members of a chat group advising on how to avoid", s) == "legal_aid_requests"
