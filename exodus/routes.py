@@ -3,8 +3,10 @@
 Rule-based: for every place mention the words just before it (inside its sentence) are
 matched against trigger patterns ("fled to", "left for", "landed in", "now in", "border with"
 + queues, "flights ... to"); a listed place ("Turkey, Armenia and Serbia") inherits the trigger
-of the place before it. Each route carries the rule that fired and a confidence.
-Precision first: a place with no trigger is not a destination.
+of the place before it. A few rules read further: a movement to "countries ..." whose members are
+listed after a colon or "such as"; and the words AFTER a place (list): "X reported 3,000 arrivals",
+"X, Y and Z among the most popular destinations". Each route carries the rule that fired and a
+confidence. Precision first: a place with no trigger is not a destination.
 """
 from __future__ import annotations
 
@@ -41,6 +43,19 @@ _LEAVE_FOR = (
 _SETTLE_VERBS = (
     r"go|move|travel|fly|head|emigrate|relocate|settle|start|build|begin|make|live|stay|reach|"
     r"get|leave|cross|enter|join|seek|apply|find|work|study|wait|return|flee|escape"
+)
+
+
+# Subjects that stand for a group of people (an emigrant's "the other half", "most of my
+# friends"), never for things: used by the "people-in" rule.
+_GROUP_NOUN = (
+    r"(?:old\s+|former\s+|school\s+|university\s+)?(?:friends|colleagues|classmates|department|team|group|class|"
+    r"course|unit|co-?workers|acquaintances|neighbou?rs|office|company|cohort|generation)"
+)
+_GROUP_SUBJECT = (
+    r"(?:the\s+other\s+half|the\s+rest|(?:the\s+)?others|everyone\s+(?:I|we)\s+know|(?:my|our)\s+" + _GROUP_NOUN + r"|"
+    r"(?:(?:the\s+other\s+)?half|the\s+rest|most|many|some|all|several|a\s+(?:third|quarter|few|lot))\s+of\s+"
+    r"(?:us|them|(?:my|our|his|her|their)\s+" + _GROUP_NOUN + r"))"
 )
 
 
@@ -88,11 +103,73 @@ _RULES: tuple[_Rule, ...] = (
     _r("staying-in", r"\b(?:is|are|was|were|has\s+been|have\s+been|had\s+been|’s|'s)\s+(?:now\s+|currently\s+|still\s+|"
        r"temporarily\s+)?(?:living|working|staying|hiding|sheltering|settled|residing|waiting|stuck|studying)\s+in",
        0.6, None, False),
+    # "waiting for visas to Germany", "got residence permits in Serbia": a plan or a stay (class 3)
+    _r("visa", r"\b(?:waiting|waited|waits|wait|awaiting|awaited|applying|applied|applies|apply|got|get|gets|getting|"
+       r"gotten|obtained|obtain|obtaining|received|receive|receiving|granted|secured|securing|won|sought|seeking|seeks?|"
+       r"queu(?:e|ed|ing|eing)|hoping|hopes?|hoped)\s+(?:for\s+)?(?:(?:a|an|the|their|his|her|my|our|new|work|student|"
+       r"humanitarian|tourist|long-term|temporary|permanent|residence|national|Schengen|digital\s+nomad)\s+){0,3}"
+       r"(?:visas?|residence\s+permits?|residency|asylum|refugee\s+status|work\s+permits?|permits?)\s+(?:to|for|in)",
+       0.6, None, False),
+    # "popular destinations such as Georgia", "the top destinations were: Turkey, ..." (class 4)
+    _r("destinations", r"(?<!holiday\s)(?<!tourist\s)(?<!beach\s)(?<!travel\s)\bdestinations?\b"
+       r"(?:\s+for\s+[^,.;:]{1,40}?)?\s*,?\s*(?:such\s+as|like|including|include[sd]?|were|are|was|is|have\s+been|"
+       r"has\s+been)(?:\s*:)?", 0.7, None, False),
+    # "the other half is in Istanbul", "most of my friends are now in Georgia": where a group of
+    # people is, as an emigrant tells it (class 5). Only group subjects, never places or things.
+    _r("people-in", r"(?i:\b(?:" + _GROUP_SUBJECT + r"))\s+(?:is|are|was|were|has\s+been|have\s+been)\s+"
+       r"(?:now\s+|already\s+|currently\s+|all\s+|still\s+|mostly\s+)?in", 0.6, None, False),
     _r("asylum", r"\b(?:asylum|refugee\s+status|residence\s+permits?|humanitarian\s+visas?)\s+in", 0.3, None, False),
     _r("resident", r"\b(?:living|lives|lived|resident|residing)\s+in", 0.4, None, False),
 )
 
-_LIST_GAP = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)$")
+# "went to countries that do not require a visa ...: Kazakhstan, Georgia and Armenia",
+# "fled to places where ... , such as Serbia": a movement to a class of places whose members
+# are listed after a colon or "such as" further on in the sentence (class 1).
+_LIST_INTRO = re.compile(
+    r"\b(?P<trig>(?:" + _MOTION + r"|" + _LEAVE_FOR + r")\s+" + _ADV + r"(?:to|for|into|towards?)\s+"
+    r"(?:[\w’'-]+\s+){0,3}?(?:countries|destinations|places|states|nations|cities|capitals|republics|"
+    r"neighbou?rs|parts\s+of\s+the\s+world))\b[^.;:!?“”\"]{0,160}?"
+    r"(?::|[,\s](?:such\s+as|including|like|notably|chiefly|mainly|mostly|especially|among\s+them|in\s+particular)\b,?)"
+    r"\s*$", re.I)
+_LIST_INTRO_RULE = _Rule("to-countries-list", re.compile("$"), 0.8, None, False)
+
+_LIST_GAP = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)(?:the\s+)?$")
+# A place in subject position: sentence start (after a connective or a short time phrase) or
+# the start of a coordinated clause. Used by rules that read the words AFTER the place.
+_SUBJECT_LEFT = re.compile(
+    r"(?:^[“\"‘']?\s*(?:(?:But|And|Meanwhile|Separately|Elsewhere|Similarly|Likewise|Neighbou?ring|Nearby|"
+    r"(?:In|On|By|Since|Over|During|Within|Between)\s+[^,]{1,40},|Officials\s+in|Authorities\s+in)\s*,?\s*)*"
+    r"|(?:[,;]\s*(?:and|while|but|whereas)?|\s(?:while|whereas))\s+(?:neighbou?ring\s+|nearby\s+)?)$"
+)
+# "Mongolia, which shares a border with Russia, reported 3,000 arrivals", "Georgia's interior
+# ministry said 10,000 Russians a day were entering the country": a country counting people who
+# come in is a destination (class 2).
+_REPORTED_ARRIVALS = re.compile(
+    r"^(?:['’]s(?:\s+[\w-]+){1,4}?)?(?:\s*,\s+(?:which|where|whose|a|an|the|home\s+to)\b[^;:“”\"]{1,100}?,)?\s+"
+    r"(?:(?:has|have|had|also|already|alone|itself)\s+){0,2}"
+    r"(?:(?:reported|reports|registered|registers|recorded|records|counted|counts|logged|logs|saw|sees|has\s+seen|"
+    r"received|receives|welcomed|took\s+in|takes\s+in|taken\s+in)\s+(?!no\b|zero\b|none\b|fewer\b)"
+    r"[^.;:“”\"]{0,45}?\b(?:arrivals|entries|border\s+crossings|crossings|entrants|newcomers|influx|inflow|"
+    r"Russians|Russian\s+(?:citizens|nationals|men|arrivals|emigrants)|people\s+(?:arriving|entering|crossing))\b"
+    # not "crossings into Russia" (the destination is named after) nor "Russians leaving"
+    r"(?!\s+(?:in)?to\s+[A-Z])(?!\s+(?:who\s+)?(?:had\s+|have\s+|were\s+)?(?:leav|left|depart|return|exit|went\s+home))"
+    r"|(?:said|says|say|reported|reports|announced|announces|estimated|estimates|calculated)\s+(?:that\s+)?"
+    r"[^.;:“”\"]{0,70}?\b(?:had\s+|have\s+|has\s+|were\s+|was\s+)?(?:entered|entering|arrived\s+in|arriving\s+in|"
+    r"crossed\s+into|crossing\s+into|come\s+to|came\s+to)\s+(?:the|its|this)\s+(?:country|territory))"
+)
+# "Turkey, Germany and Spain (were) among the most frequently mentioned destinations", "X became
+# a popular destination for Russians": a list named as destinations (class 4).
+_NAMED_DESTINATIONS = re.compile(
+    r"^\s*,?\s*(?:(?:were|are|was|is|remain(?:s|ed)?|became|become|becomes|have\s+become|has\s+become|had\s+become|"
+    r"being|emerged\s+as|rank(?:s|ed)?\s+as|figured\s+as)\s+)?(?:among\s+|as\s+)?"
+    r"(?:(?:the|their|a|an|two|three|four|five|of|most|more|very|especially|particularly|frequently|commonly|often|"
+    r"increasingly|popular|frequent|common|favou?red|favou?rite|preferred|mentioned|cited|named|top|main|leading|chosen|"
+    r"key|major|new|primary|principal|obvious|natural|cheapest|closest|nearest|safe|sought-after|likely|first|second|"
+    r"third|biggest|largest)\s+){1,6}destinations?\b"
+    r"(?!\s+for\s+(?:[\w-]+\s+)?(?:tourists|holidaymakers|sun-seekers|investors|investment|exports?|goods|oil|gas|trade))"
+)
+_REPORTED_RULE = _Rule("reported-arrivals", re.compile("$"), 0.75, None, False)
+_NAMED_DEST_RULE = _Rule("named-destinations", re.compile("$"), 0.7, None, False)
 # A border phrase naming the destination country: "border with Georgia", "the Kazakh border".
 _BORDER_BEFORE = re.compile(
     r"\b(?:borders?|frontier)\s+(?:crossings?\s+|checkpoints?\s+)?(?:with|into|to)\s+" + _FILLER + r"$"
@@ -106,6 +183,15 @@ _FLOW = re.compile(
     r"crowded|waiting|waited|gridlock|congestion|on\s+foot|exodus|surge|rush|influx|fleeing|fled|flee|"
     r"abandoned|backed\s+up|bottleneck|stream\s+of|crossed|entered|poured|streamed)\b", re.I
 )
+_NO_FLOW = re.compile(r"\b(?:no|without|not\s+a|not\s+any|never\s+a|zero|hardly\s+any|barely\s+any)\s+"
+                      r"(?:[\w-]+\s+){0,2}$", re.I)
+
+
+def _has_flow(text: str, s: int, e: int) -> bool:
+    """A word of people moving at a border in the sentence, not negated ("there was no queue")."""
+    return any(not _NO_FLOW.search(text, max(s, m.start() - 25), m.start()) for m in _FLOW.finditer(text, s, e))
+
+
 _LAND = re.compile(
     r"\b(?:borders?|crossings?|checkpoints?|cars?|vehicles?|on\s+foot|roads?|bus|buses|coach|trains?|railway|"
     r"drove|driving|drive|by\s+land|overland|walked|bicycles?|bikes?|ferry|queues?|lines\s+of\s+cars|traffic)\b", re.I
@@ -134,6 +220,16 @@ _RUSSIAN_FLOW = re.compile(r"\bRussians\b|\bRussian\s+(?:men|citizens|nationals|
                            r"\b(?:fled|left|leaving|leave|fleeing|flee|escaped|escaping)\s+Russia\b")
 _PRONOUN_START = re.compile(r"(?:[“\"‘']?\s*)(?:(?:But|And|So|Then|Later|Eventually|Finally|In\s+\w+(?:\s+\w+){0,3},|"
                             r"After\s+[^,]{1,40},|Last\s+\w+,?|This\s+\w+,?)\s+)?(?:He|She|(?<=,\s)(?:he|she))\b")
+_POSSESSIVE = re.compile(r"['’]s?\b|['’](?=\s)")
+# A new clause with its own subject between the person and the movement verb: the person is not
+# the traveller ("..., and several of his friends now live in X", "he said his brother fled to X").
+_NEW_SUBJECT = re.compile(
+    r"(?:,\s*(?:and|but|while|whereas|although|though|so)\s+|;\s*|\s(?:while|whereas|but)\s+|"
+    r"\b(?:said|says|say|added|explained|recalled|believes|thinks|knows|told\s+[\w ]{1,25}?)\s+(?:that\s+)?)"
+    r"(?:(?i:the|a|an|his|her|their|its|our|my|your|several|many|some|most|few|others?|two|three|four|five|dozens|"
+    r"hundreds|thousands|they|we|you|it|both|all|each|one|everyone|everybody|nobody)\b|I\b|[A-Z][a-z]+\b(?!,))"
+)
+_SUBORDINATE_START = re.compile(r"^(?:[A-Z][A-Z/ ,.-]{2,40}\s*[–—-]\s*)?[“\"‘']?\s*(?:When|After|Once|Before|Since|As\s+soon\s+as)\s+$")
 _CLAUSE_START = re.compile(r"^(?:[“\"‘']?\s*)(?:(?:But|And|So|Then|Later|Eventually|Finally|In\s+\w+(?:\s+\w+){0,3},|"
                            r"After\s+[^,]{1,40},|Last\s+\w+,?|This\s+\w+,?)\s+)?$")
 
@@ -145,14 +241,15 @@ _FILLER_WORDS = frozenset(
     "then later eventually finally first safe relatively".split()
 )
 _PREPOSITIONS = frozenset({"to", "into", "for", "in", "at", "from", "towards", "toward", "as", "like", "including",
-                           "reached", "reach", "reaches", "reaching", "entered", "enter", "enters", "entering"})
+                           "reached", "reach", "reaches", "reaching", "entered", "enter", "enters", "entering",
+                           "is", "are", "was", "were", "been", "include", "includes", "included"})
 
 
 def _ends_with_preposition(left: str) -> bool:
     """Cheap pre-check: every trigger ends with a preposition or a direct-object verb
     (before optional filler)."""
     for word in reversed(left[-120:].split()):
-        w = word.lower()
+        w = word.lower().rstrip(":")
         if w in _PREPOSITIONS:
             return True
         if w not in _FILLER_WORDS:
@@ -243,10 +340,18 @@ def _subject(text: str, s: int, trig: int, spans: list[tuple[int, int, str]]) ->
     inside = [sp for sp in spans if s <= sp[0] < trig]
     if inside:
         first = inside[0]
-        if _CLAUSE_START.match(text[s:first[0]]) and not any(sp[2] != first[2] for sp in inside):
+        if any(sp[2] != first[2] for sp in inside) or _POSSESSIVE.match(text, first[1]):
+            return None  # "Orlov's flatmate left for X": the owner did not travel
+        if _NEW_SUBJECT.search(text, first[1], trig):
+            return None  # "Orlov stayed, and several friends left for X"
+        lead = text[s:first[0]]
+        if _CLAUSE_START.match(lead):
             return first[2]
+        if _SUBORDINATE_START.match(lead) and "," not in text[first[1]:trig]:
+            return first[2]  # "When Orlov landed in Yerevan, ..."
         return None
-    if _PRONOUN_START.match(text, s):
+    m = _PRONOUN_START.match(text, s)
+    if m and not _NEW_SUBJECT.search(text, m.end(), trig):
         before = [sp for sp in spans if sp[1] <= s and s - sp[1] < 600]
         if before:
             return before[-1][2]
@@ -278,7 +383,7 @@ def _border_context(text: str, s: int, e: int, pm: PlaceMention) -> bool:
     left = text[max(s, pm.start - 80):pm.start]
     after = _BORDER_AFTER.match(text, pm.end, e)
     named = bool(_BORDER_BEFORE.search(left)) or bool(after)
-    return named and bool(_FLOW.search(text, s, e))
+    return named and _has_flow(text, s, e)
 
 
 def extract_routes(text: str, mentions: list[PlaceMention], people: list[Person] | None = None) -> list[Route]:
@@ -299,8 +404,9 @@ def extract_routes(text: str, mentions: list[PlaceMention], people: list[Person]
 
     for (s, e), pms in sorted(by_sentence.items()):
         prev: tuple[PlaceMention, _Rule, int] | None = None
-        for pm in pms:
-            found = _classify(text, s, e, pm, prev)
+        chains = _list_chains(text, pms)
+        for pm, chain in zip(pms, chains):
+            found = _classify(text, s, e, pm, prev, chain)
             prev = (pm, found[0], found[1]) if found else None
             if found is None:
                 continue
@@ -342,11 +448,41 @@ def _is_demonym(pm: PlaceMention) -> bool:
     return load_gazetteer().is_demonym(pm.surface)
 
 
+def _list_chains(text: str, pms: list[PlaceMention]) -> list[tuple[int, int]]:
+    """For each mention, (start of the first, end of the last) member of the list it belongs to
+    ("Turkey, Germany and Spain"); a mention outside any list is its own chain."""
+    groups: list[list[PlaceMention]] = []
+    for pm in pms:
+        if groups and _LIST_GAP.match(text[groups[-1][-1].end:pm.start]):
+            groups[-1].append(pm)
+        else:
+            groups.append([pm])
+    return [(g[0].start, g[-1].end) for g in groups for _ in g]
+
+
+def _right_rule(text: str, s: int, e: int, chain: tuple[int, int]) -> tuple[_Rule, str | None] | None:
+    """Rules read from the words after a (list of) place(s): "X reported 3,000 arrivals",
+    "X, Y and Z among the most popular destinations". (rule, mode) or None."""
+    after = text[chain[1]:e]
+    if _NAMED_DESTINATIONS.match(after):
+        return _NAMED_DEST_RULE, None
+    if _SUBJECT_LEFT.search(text[s:chain[0]]) and _REPORTED_ARRIVALS.match(after):
+        best = _nearest_mode(text, s, e, chain[0])
+        return _REPORTED_RULE, ("land" if _LAND.search(text, s, e) else best[1] if best else None)
+    return None
+
+
+_OFFER_MODAL = re.compile(r"\b(?:can|could|would|will|may|might|should|must|eligible|allowed|able|entitled)\b"
+                          r"[^,;]{0,25}$", re.I)
+
+
 def _classify(text: str, s: int, e: int, pm: PlaceMention,
-              prev: tuple[PlaceMention, _Rule, int] | None) -> tuple[_Rule, int, float, str | None] | None:
-    """Is ``pm`` a destination? (rule, absolute trigger offset, confidence, mode) or None."""
+              prev: tuple[PlaceMention, _Rule, int] | None,
+              chain: tuple[int, int] | None = None) -> tuple[_Rule, int, float, str | None] | None:
+    """Is ``pm`` a destination? (rule, absolute trigger offset, confidence, mode) or None.
+    ``chain`` is the span of the place list ``pm`` belongs to (see ``_list_chains``)."""
     left = text[s:pm.start]
-    flow = bool(_FLOW.search(text, s, e))
+    flow = _has_flow(text, s, e)
     if pm.place.kind == "border_crossing":
         at = re.search(r"\b(?:at|through|via|in)\s+(?:the\s+)?$", left)
         if flow or at:
@@ -368,6 +504,13 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
         trig_pos = w0 + m.start("trig")
     elif prev is not None and _LIST_GAP.match(text[prev[0].end:pm.start]):
         rule, trig_pos = prev[1], prev[2]  # "Turkey, Armenia and Serbia" share one trigger
+    elif (m := _LIST_INTRO.search(text[max(s, pm.start - 300):pm.start])) is not None:
+        rule, trig_pos = _LIST_INTRO_RULE, max(s, pm.start - 300) + m.start("trig")
+    elif (right := _right_rule(text, s, e, chain or (pm.start, pm.end))) is not None:
+        rule, mode = right
+        if _NEGATED.search(text, max(s, pm.start - 60), pm.start):
+            return None
+        return rule, pm.start, rule.confidence, mode
     else:
         return None
     if rule.name in {"border", "crossing"}:
@@ -381,6 +524,8 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
             return None
         if not _is_russian(pm.place):
             rule, conf = _FLED_TO, 0.6
+    elif rule.name == "visa" and _OFFER_MODAL.search(before):
+        conf = 0.3  # "deserters can apply for asylum in Germany": an offer, not a journey
     elif _MODAL.search(before) and rule.name != "plans":
         conf -= 0.4
     if rule.name == "flights-to" and not _PEOPLE.search(text, s, e):
