@@ -6,9 +6,13 @@ Davydov") are accepted on their own; single tokens ("Kirill", "Anya") need
 evidence that they name a person: an appositive ("Kirill, a 26-year-old..."),
 a speech verb ("says Anya"), a naming phrase ("identified himself only as
 Yevgeny") or a verb right after them. Surnames and spelling variants are merged
-into the fullest form. Organisations are ministries/agencies (with the
-article's country adjective), well-known institutions, and names given an
-organisation appositive ("X, an antiwar organisation").
+into the fullest form; a full-named person's bare surname anywhere is theirs. A
+lone first name with its own description ("Sergei, a 40-year-old mechanic") is a
+new person, not a namesake's alias. A word after "At/In/Near X," is a place.
+Organisations are ministries/agencies (with the article's country adjective),
+well-known institutions, capitalised names ending in an organisation word
+("Federal Security Service", with a bracketed acronym as alias), and names given
+an organisation appositive ("X, an antiwar organisation").
 """
 from __future__ import annotations
 
@@ -148,8 +152,22 @@ def _singular_speech_after(after: str) -> bool:
 
 
 _APPOSITIVE_AFTER = re.compile(
-    r"^\s*(?:,\s*(?:a|an|who|whose|now|aged|the\s+\d|\d{1,2}(?:-|\s)?year)|\(\s*(?:a|an|\d{1,2})\b)",
+    # \b: ", about 80 km" is not the article "a"
+    r"^\s*(?:,\s*(?:(?:a|an|who|whose|now|aged)\b|the\s+\d|\d{1,2}\s*,|\d{1,2}(?:-|\s)?year)|\(\s*(?:a|an|\d{1,2})\b)",
     re.I,
+)
+# A description that introduces someone new: "Sergei, a 40-year-old mechanic", "Sergei, 40,",
+# "Sergei (40)". ("Sergei, who ..." may just refer back, so it does not count.)
+_INTRO_AFTER = re.compile(
+    r"^\s*(?:,\s*(?:(?:a|an|aged)\b|\d{1,2}\s*,|\d{1,2}(?:-|\s)?year)|\(\s*\d{1,2}\s*\))",
+    re.I,
+)
+# A capitalised word after a locative preposition and before a comma is a place
+# ("At Vaalimaa, a 25-year-old...", "while at Nuijamaa, about 80 km away"); a clause-initial
+# "From X," too. A possessive ("in Pavel’s words") is not a place.
+_LOCATIVE_PLACE = re.compile(
+    rf"(?:\b(?:[Aa]t|[Ii]n|[Nn]ear|[Oo]utside)|(?:^|(?<=[.!?]\s)|(?<=\n))From)[ \t]+(?P<name>{_TOKEN})(?=\s*,)",
+    re.M,
 )
 _ORG_APPOSITIVE = re.compile(
     r"^\s*,\s*(?:an?|the)\s+(?:[\w’'-]+\s+){0,4}?(?:organi[sz]ation|group|outlet|network|newspaper|"
@@ -323,9 +341,15 @@ def _is_org_context(text: str, s: int, e: int) -> bool:
     return bool(_ORG_APPOSITIVE.match(after) or _ORG_NOUN_AFTER.match(after) or _ORG_NOUN_BEFORE.search(before))
 
 
+def _locative_places(text: str) -> frozenset[str]:
+    """Single capitalised words the article uses as places ("At Vaalimaa, ..."): never person names."""
+    return frozenset(m.group("name") for m in _LOCATIVE_PLACE.finditer(text))
+
+
 def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """(person candidates, organisation candidates) as (start, end, surface)."""
     lower_words = _lowercase_words(text)
+    place_words = _locative_places(text)
     persons: list[tuple[int, int, str]] = []
     orgs: list[tuple[int, int, str]] = []
     for m in _RUN.finditer(text):
@@ -351,7 +375,7 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
                 continue
             if len(toks) == 1:
                 tok = toks[0]
-                if tok.lower() in lower_words or len(tok) < 3:
+                if tok.lower() in lower_words or len(tok) < 3 or tok in place_words:
                     continue
                 if not _single_token_evidence(text, s, e):
                     continue
@@ -375,7 +399,14 @@ def _same_surname(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and ratio(a, b) >= 85
 
 
-def _merge_people(cands: list[tuple[int, int, str]]) -> list[_Entity]:
+def _introduces_new_person(text: str, s: int, e: int) -> bool:
+    """A lone first name given its own description or naming phrase is someone new
+    ("Sergei, a 40-year-old mechanic", "a driver who gave his name only as Sergei"): news
+    refers back to a full-named person by surname, rarely by a bare first name."""
+    return bool(_INTRO_AFTER.match(text[e:e + 40]) or _NAMING_BEFORE.search(text[max(0, s - 60):s]))
+
+
+def _merge_people(cands: list[tuple[int, int, str]], text: str = "") -> list[_Entity]:
     """Group name forms: full names with surname variants, then single tokens onto full names."""
     multi = [c for c in cands if len(c[2].split()) > 1]
     single = [c for c in cands if len(c[2].split()) == 1]
@@ -397,12 +428,19 @@ def _merge_people(cands: list[tuple[int, int, str]]) -> list[_Entity]:
             entities.append(ent)
         ent.forms.append(surface)
         ent.mentions.append((s, e))
+    standalone: set[str] = set()  # first names introduced as someone new
     for s, e, surface in sorted(single):
         target = None
+        first_name_ok = True
+        if surface.lower() in standalone:
+            first_name_ok = False  # later bare mentions stay with the newly introduced person
+        elif text and _introduces_new_person(text, s, e):
+            first_name_ok = False
+            standalone.add(surface.lower())
         # exact surname, then exact first name, then spelling variant of a surname
         for test in (
             lambda f: f.split()[-1].lower() == surface.lower(),
-            lambda f: f.split()[0].lower() == surface.lower(),
+            lambda f: first_name_ok and f.split()[0].lower() == surface.lower(),
             lambda f: _same_surname(f.split()[-1], surface),
         ):
             hits = [ent for ent in entities if any(len(f.split()) > 1 and test(f) for f in ent.forms)]
@@ -498,12 +536,67 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
     for s, e, surface in extra:
         ent = named.setdefault(surface.lower(), _Entity(kind="organisation", canonical=surface))
         ent.forms.append(surface)
+    taken = [sp for ent in out + list(named.values()) for sp in ent.mentions]
+    for s, e, name, acronym in _proper_orgs(text):
+        if any(a < e and s < b for a, b in taken):
+            continue  # already a ministry or an institution
+        ent = named.setdefault(name.lower(), _Entity(kind="organisation", canonical=name))
+        ent.forms.append(name)
+        ent.mentions.append((s, e))
+        if acronym and acronym not in ent.forms:
+            ent.forms.append(acronym)
+            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(acronym)}(?![^\W\d_])", text):
+                ent.mentions.append((m.start(), m.end()))
     for ent in named.values():
         if ent.kind == "organisation" and ent.canonical.lower() in {f.lower() for f in ent.forms}:
             for m in re.finditer(rf"(?<![^\W\d_]){re.escape(ent.canonical)}(?![^\W\d_])", text):
                 if (m.start(), m.end()) not in ent.mentions:
                     ent.mentions.append((m.start(), m.end()))
     return out + list(named.values())
+
+
+# Words that may open a capitalised run without being part of an organisation's name.
+_RUN_OPENERS = frozenset(
+    """the a an this that these those its his her their our my your according but and or so when
+    while after before since as at in on of for from to by with meanwhile however""".split()
+)
+_ACRONYM_AFTER = re.compile(rf"^[ \t]*\((?P<acr>[{_L}][{_L}0-9]{{1,7}})\)")
+
+
+def _is_people_or_place(word: str) -> bool:
+    """'Russians', 'Finnish', 'Moscow': such a word after "of/for" is not the rest of a name."""
+    low = word.lower().replace("’", "'")
+    adjs = country_adjectives()
+    return low in adjs or low.rstrip("s") in adjs or low in _country_names() or _is_place(word)
+
+
+def _proper_orgs(text: str) -> list[tuple[int, int, str, str | None]]:
+    """Proper-named organisations: a capitalised run ending in an organisation head word
+    ("Federal Security Service", "Finnish Border Guard"), with an acronym in brackets right
+    after it as an alias ("... Service (FSB)"). The canonical form is the name as written:
+    a possessive country before it ("Russia’s") is not part of the name.
+    """
+    out = []
+    for m in _RUN.finditer(text):
+        toks = list(re.finditer(r"\S+", m.group(0)))
+        # "The", "London-based" open the run but are not part of the name
+        while toks and (toks[0].group(0).lower() in _RUN_OPENERS or toks[0].group(0).lower().endswith("-based")):
+            toks = toks[1:]
+        heads = [i for i, t in enumerate(toks) if t.group(0).lower() in ORG_HEADS]
+        if not heads:
+            continue
+        last = heads[-1]
+        s, e = m.start() + toks[0].start(), m.start() + toks[last].end()
+        tail = re.match(rf"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_TOKEN}(?:[ \t]+(?:and[ \t]+)?{_TOKEN}){{0,3}}",
+                        text[e:e + 80])
+        if last == len(toks) - 1 and tail and not any(_is_people_or_place(w) for w in tail.group(0).split()):
+            e += tail.end()  # "International Institute for Strategic Studies"
+        elif last == 0:
+            continue  # a lone head word ("Service", "the Guard") is not a name
+        name = re.sub(r"\s+", " ", text[s:e])
+        am = _ACRONYM_AFTER.match(text[e:e + 12]) if last == len(toks) - 1 else None
+        out.append((s, e, name, am.group("acr") if am else None))
+    return out
 
 
 def _all_mentions(text: str, ent: _Entity) -> None:
@@ -518,14 +611,50 @@ def _all_mentions(text: str, ent: _Entity) -> None:
     )
 
 
+def _add_surname_forms(text: str, entities: list[_Entity]) -> None:
+    """A full-named person's bare surname anywhere in the article refers back to them
+    ("Kuznetsov paid for his bicycle"), even where the sentence gives no other evidence.
+
+    Skipped when two people share the surname, or the surname is a common word or a place.
+    """
+    lower_words = _lowercase_words(text)
+    owners: dict[str, list[_Entity]] = {}
+    for ent in entities:
+        for sur in {f.split()[-1] for f in ent.forms if len(f.split()) > 1}:
+            owners.setdefault(sur, []).append(ent)
+    for sur, ents in owners.items():
+        if len(ents) != 1 or sur in ents[0].forms or len(sur) < 3:
+            continue
+        if sur.lower() in lower_words or _is_stop_token(sur) or _is_place(sur):
+            continue
+        # only a standalone occurrence: not part of a longer capitalised run ("Anna Kuznetsov")
+        standalone = any(
+            not re.search(rf"[{_L}][{_l}]*[ \t]+$", text[max(0, m.start() - 30):m.start()])
+            and not re.match(rf"[ \t]+[{_L}]", text[m.end():m.end() + 2])
+            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(sur)}(?![^\W\d_])", text)
+        )
+        if standalone:
+            ents[0].forms.append(sur)
+
+
+def _drop_nested_mentions(entities: list[_Entity]) -> None:
+    """A mention inside another person's longer mention ("Sergei" in "Sergei Menyailo") is not theirs."""
+    spans = [sp for ent in entities if ent.kind == "person" for sp in ent.mentions]
+    for ent in entities:
+        ent.mentions = [m for m in ent.mentions
+                        if not any(o != m and o[0] <= m[0] and m[1] <= o[1] for o in spans)]
+
+
 def find_people(text: str) -> list[Person]:
     """Named people and organisations of one article, aliases merged, in order of first mention."""
     persons, org_cands = _name_candidates(text)
     org_names = {s.lower() for _, _, s in org_cands}
     persons = [p for p in persons if p[2].lower() not in org_names]
-    entities = _merge_people(persons)
+    entities = _merge_people(persons, text)
+    _add_surname_forms(text, entities)
     for ent in entities:
         _all_mentions(text, ent)
+    _drop_nested_mentions(entities)
     entities += _find_orgs(text, org_cands)
     # a span claimed by an organisation is not a person mention
     org_spans = [sp for ent in entities if ent.kind == "organisation" for sp in ent.mentions]

@@ -19,7 +19,8 @@ the paragraph), ``paragraph-speaker`` (another sentence of the paragraph names t
 speaker), ``bare-continuation`` (a paragraph that is only a quote continues the
 previous paragraph's quote). Pronouns and definite descriptions ("he", "the man")
 resolve to the last person who was the subject of a sentence; unnamed people
-("a man", "a Russian man in his 30s") give speaker None with a description.
+("a man", "a Russian man in his 30s") give speaker None with a description,
+unless a naming phrase follows ("a cook who gave only his first name, Timur").
 """
 from __future__ import annotations
 
@@ -288,7 +289,8 @@ class _Context:
         m = re.match(
             r"\s*,?\s*(?:called|named|nicknamed|known\s+as)\s+|"
             r"\s*,\s*who\s+(?:identified|introduced)\s+(?:himself|herself)\s+(?:only\s+)?as\s+|"
-            r"\s*,\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+|"
+            r"\s*,?\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?(?:\s+as\s+|\s*,\s*)|"
+            r"\s*,?\s*(?:who\s+was\s+)?identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name\s*,?\s*)?(?:as\s+)?|"
             r"\s*,\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
             r"\s*,\s*(?=[A-Z])",
             after,
@@ -353,14 +355,14 @@ class _Context:
     def np_ending_before(self, pos: int) -> _Np | None:
         """The person NP that is the subject of a verb at ``pos`` (appositives skipped)."""
         gap = re.compile(
-            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*|,[^,“”\"]{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
+            # an acronym/bracket, then a relative clause: "the Service (FSB), which runs ..., said"
+            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*,[^,“”\"]{{1,160}},\s*|\([^)]*\)\s*|,[^,“”\"]{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
             rf"(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?\s+)?(?:{_ADV}\s+)*$"
         )
         best = None
         for n in self.all_nps:
             # "a source close to the ministry told": the ministry is not the subject
-            if re.search(r"\b(?:to|of|from|at|for|with|near|by|in|on|about|than)\s+(?:the\s+)?$",
-                         self.text[max(0, n.start - 12):n.start]):
+            if _after_preposition(self.text, n.start):
                 continue
             if n.end <= pos and pos - n.end < 200 and gap.match(self.text[n.end:pos]):
                 if best is None or n.end > best.end or (n.end == best.end and n.start < best.start):
@@ -372,6 +374,12 @@ class _Context:
             if named:
                 best = named[-1]
         return best
+
+
+def _after_preposition(text: str, pos: int) -> bool:
+    """Is the NP at ``pos`` the object of a preposition ("close to the ministry", "of the Guard")?"""
+    return re.search(r"\b(?:to|of|from|at|for|with|near|by|in|on|about|than)\s+(?:the\s+)?$",
+                     text[max(0, pos - 12):pos]) is not None
 
 
 def _pronoun_before(text: str, pos: int) -> tuple[str, int] | None:
@@ -467,7 +475,9 @@ def _subject_of_verb(ctx: _Context, vstart: int, resolved) -> _Who | None:
     if m:
         wpos = max(0, vstart - 40) + m.start()
         rel = re.compile(r"^\s*(?:(?:from|in|of)\s+(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s*,?\s*$")
-        cands = [c for c in ctx.all_nps if c.end <= wpos and wpos - c.end < 60 and rel.match(text[c.end:wpos])]
+        # "Captain X of the Border Guard, who said": the organisation after "of" is not the subject
+        cands = [c for c in ctx.all_nps if c.end <= wpos and wpos - c.end < 60 and rel.match(text[c.end:wpos])
+                 and not _after_preposition(text, c.start)]
         if cands:
             c = max(cands, key=lambda c: (c.end, -c.start))
             if c.kind != "plural":
