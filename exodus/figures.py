@@ -187,6 +187,19 @@ def _parse_spelled(s: str) -> float:
     return total + current
 
 
+def _million_suffix(text: str, pos: int) -> bool:
+    """'1.2m people': an 'm' glued to a number is 'million' only before a counted noun or a
+    currency word (a '4m fence' is in metres; '$5m' is handled with the currency symbol)."""
+    if re.match(r"m\s*(?:to|and|-|–)\s*(?:\$|£|€)?\d[\d.,]*m\s+[^\W\d_]", text[pos:pos + 40]):
+        return _million_suffix(text, pos + text[pos + 1:pos + 40].index("m") + 1)  # "5m to 10m people"
+    m = re.match(r"m\s+([^\W\d_]+)", text[pos:pos + 30])
+    if m is None:
+        return False
+    word = m.group(1)
+    return (_noun_unit(word) is not None
+            or re.fullmatch(r"(?:roubles?|rubles?|dollars?|euros?|pounds)", word, re.I) is not None)
+
+
 def _tokens(text: str) -> list[_Tok]:
     """Every number written in digits or words, left to right, non-overlapping."""
     toks: list[_Tok] = []
@@ -196,8 +209,11 @@ def _tokens(text: str) -> list[_Tok]:
         scale = (m.group("scale") or "").strip().lower()
         if scale:
             value *= _SUFFIX_SCALES.get(scale) or _SCALE_WORDS[scale]
+        end = m.end()
+        if not scale and _million_suffix(text, end):
+            value, end, scale = value * 1_000_000, end + 1, "m"  # "1.2m people", "3m roubles"
         plain = not scale and re.fullmatch(r"\d+", num) is not None
-        toks.append(_Tok(m.start(), m.end(), value, False, plain))
+        toks.append(_Tok(m.start(), end, value, False, plain))
     taken = [(t.start, t.end) for t in toks]
     for m in _SPELLED.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
@@ -390,6 +406,22 @@ def _in_digit_run(text: str, tok: _Tok) -> bool:
     return False
 
 
+def _year_before_name(text: str, pos: int, sent_end: int) -> bool:
+    """A year-shaped number directly followed by a capitalised name ('2022 World Cup').
+
+    A capitalised plural right after the number still counts people ('2000 Russians'), and
+    so does a capitalised modifier of a lower-case counted noun ('2000 Russian men'); any
+    other capitalised word starts a name.
+    """
+    words = _word_iter(text, pos, sent_end, 1)
+    if not words or words[0][1] != pos + 1 or not words[0][0][:1].isupper():
+        return False
+    if _noun_unit(words[0][0]) is not None:
+        return False
+    noun = _noun_after(text, pos, sent_end)
+    return noun is None or not text[noun.end - len(noun.word):noun.end].islower()
+
+
 def _excluded(text: str, tok: _Tok, sent_start: int, sent_end: int) -> bool:
     """Dates, years, days of the month, times, ordinals and identifiers."""
     s, e = tok.start, tok.end
@@ -426,6 +458,10 @@ def _excluded(text: str, tok: _Tok, sent_start: int, sent_end: int) -> bool:
     if not tok.spelled and re.match(r"\s*(?:-|–)\s*\d{1,2}\s+" + _MONTHS + r"(?!\w)", after):
         return True  # 24-25 February
     if _is_year(tok):
+        if re.search(r"(?:\bcopyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*[-–,]\s*)?$", before, re.I):
+            return True  # "Copyright 2022 ...", "© 2019-2023"
+        if _year_before_name(text, e, sent_end):
+            return True  # "2022 World Affairs Bureau": a year next to a name, not a count
         if re.search(_MONTHS + r"\s*$", before) or re.match(r"\s*[-–/]\s*\d{2,4}\b", after) \
                 or re.search(r"\d{4}\s*[-–/]\s*$", before):
             return True  # February 2022, 1979-1989, 2022/23
@@ -511,7 +547,8 @@ def _currency_before(text: str, pos: int) -> tuple[str, int] | None:
 _VAGUE = re.compile(
     r"\b(?:(?P<tens>tens|hundreds)\s+of\s+(?P<big>thousands|millions)"
     r"|(?P<plural>dozens|hundreds|thousands|millions|billions)"
-    r"|(?P<few>several|a\s+few|few|some|many)\s+(?P<fscale>hundred|thousand|million)(?!s))\b",
+    r"|(?P<few>several|a\s+few|few|some|many)\s+(?P<fscale>hundred|thousand|million)(?!s)"
+    r"(?:\s+(?P<fscale2>thousand|million|billion)(?!s))?)\b",
     re.IGNORECASE,
 )
 _VAGUE_VALUES = {"dozens": 12, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
@@ -525,13 +562,19 @@ _FRACTION = re.compile(
     r"(?P<unit>kilomet(?:er|re)|km|miles?|million|billion|thousand)\b",
     re.IGNORECASE,
 )
+# What a multiplier adjective compares with: "double the normal level", "twice that of 2021",
+# "three times last year's figure". Not "three times last month" (a count of occasions).
+_COMPARAND = (r"(?:the|that\s+of|those\s+of|what|normal|usual|its|their|pre-?war|"
+              r"last\s+(?:year|month|week|summer|winter)['’]s)")
 _MULT_WORD = re.compile(
     r"\b(?:(?P<verb>doubled|tripled|trebled|quadrupled|halved)"
     r"|(?P<fold>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)fold"
-    r"|(?P<twice>twice)(?=\s+(?:as|more|the)\b))\b",
+    r"|(?P<adj>double|triple|treble|quadruple)(?=\s+" + _COMPARAND + r"\b)"
+    r"|(?P<twice>twice)(?=\s+(?:as|more|" + _COMPARAND + r")\b))\b",
     re.IGNORECASE,
 )
-_MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5}
+_MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
+                "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
 
 
 def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
@@ -541,8 +584,10 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
             value = _VAGUE_VALUES[m.group("tens").lower()] * _VAGUE_VALUES[m.group("big").lower()]
         elif m.group("plural"):
             value = _VAGUE_VALUES[m.group("plural").lower()]
-        else:
+        else:  # "several hundred thousand": each scale word applies to the one before it
             value = _SCALE_WORDS[m.group("fscale").lower()]
+            if m.group("fscale2"):
+                value *= _SCALE_WORDS[m.group("fscale2").lower()]
         s_start, s_end = _sentence_span(spans, m.start(), text)
         noun = _noun_after(text, m.end(), s_end)
         unit, counts = "people", None
@@ -572,17 +617,24 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         figs.append(Figure(m.start(), m.end(), m.group(0), value, unit, counts or None,
                            "fraction-of-unit", 0.8))
     for m in _MULT_WORD.finditer(text):
-        if m.group("verb"):
-            value = float(_MULT_VALUES[m.group("verb").lower()])
+        if m.group("verb") or m.group("adj"):
+            value = float(_MULT_VALUES[(m.group("verb") or m.group("adj")).lower()])
         elif m.group("fold"):
             value = float(_parse_spelled(m.group("fold")))
         else:
             value = 2.0
+        if m.group("adj") and re.search(r"\b(?:to|will|would|could|can|may|might|should|must|"
+                                        r"plans?|aims?|wants?)\s+$", _before(text, m.start(), 20), re.I):
+            continue  # "plans to double the number": an intention, not a reported change
         s_start, s_end = _sentence_span(spans, m.start(), text)
         before, after = _phrase_before(text, m.start(), s_start), _phrase_after(text, m.end(), s_end)
-        counts = (before or after) if m.group("verb") else (after or before)
+        if m.group("adj"):  # "traffic had been almost double the normal level": thing vs comparand
+            counts = f"{before} vs {after}" if before and after else (before or after)
+        else:
+            counts = (before or after) if m.group("verb") else (after or before)
+        approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None  # "almost double"
         figs.append(Figure(m.start(), m.end(), m.group(0), value, "fold", counts or None,
-                           "multiplier-word", 0.75))
+                           "multiplier-word", 0.75, approximate=approx))
     return figs
 
 
@@ -601,6 +653,64 @@ def _appositive_age(text: str, tok: _Tok) -> bool:
     return (tok.plain and 1 <= tok.value <= 110
             and re.search(r"[A-Za-z]+,\s*$", _before(text, tok.start, 30)) is not None
             and re.match(r"\s*,", text[tok.end:tok.end + 3]) is not None)
+
+
+_SCALE_END = re.compile(r"(?:\s+|(?<=\d)\s*)(?P<scale>million|billion|trillion|thousand|bn|mn|tn|k)$", re.I)
+
+
+def _shared_scale(low_raw: str, low: float, high_raw: str, high: float, ordered: bool = True) -> float:
+    """Factor the lower bound of a range borrows from the upper bound's scale word.
+
+    "2 to 3 million" means 2 million to 3 million, but a multiplier word applies only to
+    the number directly before it: "500,000 to one million" is 500,000 to 1,000,000. The
+    lower bound borrows the scale only when it has none of its own and the borrowed value
+    still lies below the upper bound. For an old and a new value ('fell from 3 to 2 million',
+    ordered=False) the borrowed value must be within a factor of 100 of the new one.
+    """
+    m = _SCALE_END.search(high_raw)
+    if m is None or _SCALE_END.search(low_raw) or re.search(r"(?:hundred|dozen)$", low_raw, re.I):
+        return 1.0
+    head = high_raw[:m.start()].strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", head):
+        base = float(head)
+    elif head.lower() in ("", "a", "an"):
+        base = 1.0
+    else:
+        base = _parse_spelled(head) if re.fullmatch(_NUMWORD + r"(?:[\s-]+" + _NUMWORD + r")*", head, re.I) else 0.0
+    if base <= 0:
+        return 1.0
+    factor = high / base
+    if factor <= 1:
+        return 1.0
+    if ordered:
+        return factor if low * factor <= high else 1.0
+    return factor if high / 100 <= low * factor <= high * 100 else 1.0
+
+
+# Verbs and nouns of change: after one of them "from X to Y" is an old and a new value (two
+# figures), not a range. Bare "up from"/"down from" is not here: it introduces a baseline,
+# which may itself be a range ("up from 300 to 400 a year earlier").
+_CHANGE_FROM = re.compile(
+    r"\b(?:rose|risen|rise|rises|rising|increased?|increases|increasing|grew|grown|grows|growing|"
+    r"jumped|jumps|jump|climbed|climbs|soared|surged|spiked|leapt|leaped|fell|fallen|falls|falling|"
+    r"dropped|drops|drop|declined?|declines|declining|decreased?|decreases|decreasing|plunged|"
+    r"plummeted|slumped|tumbled|swelled|swollen|shrank|shrunk|doubled|tripled|trebled|quadrupled|"
+    r"halved|raised|cut|reduced|lowered|extended|expanded|went|gone|going|goes|shot|moved|"
+    r"changed|growth|fall|surge|hike|increase|decrease|reduction)\b"
+    r"[^.;:!?]{0,50}?\bfrom\s+" + r"(?:(?:about|around|approximately|roughly|nearly|almost|some|"
+    r"just|only|over|under|more\s+than|less\s+than|fewer\s+than)\s+)?(?:US\s?\$|\$|£|€|₽)?$",
+    re.IGNORECASE,
+)
+_BASELINE_FROM = re.compile(r"(?:\b(?P<verb>\w+)\s+)?\b(?:up|down)\s+from\s+\S*$", re.IGNORECASE)
+
+
+def _is_change_from(before: str) -> bool:
+    """'rents have risen from about €400 to': the number ahead is an old value, not a range start."""
+    base = _BASELINE_FROM.search(before)
+    if base is not None and (base.group("verb") or "").lower() not in (
+            "went", "gone", "go", "goes", "going", "shot", "moved", "come", "came"):
+        return False  # "..., up from 5,000 to 6,000 before it": a baseline range
+    return _CHANGE_FROM.search(before) is not None
 
 
 def _range_partner(text: str, toks: list[_Tok], i: int, sent_end: int) -> tuple[int, str] | None:
@@ -692,22 +802,32 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
 
     # Ranges: "18 to 27", "18-60", "between 18 and 27" (unless 'rose from X to Y').
     partner = _range_partner(text, toks, i, sent_end)
+    change_to: _Tok | None = None  # 'rose from X to Y': the new value Y, for X's unit
+    if partner is None and i + 1 < len(toks) and toks[i + 1].start < sent_end and re.fullmatch(
+            r"\s+to\s+(?:\$|£|€)?", text[e:toks[i + 1].start]) and _is_change_from(before):
+        change_to = toks[i + 1]  # "was cut from 15,000 to 9,000 roubles": a fall
     if partner is not None:
         j, how = partner
         b = toks[j]
-        change = how == "to" and re.search(r"\bfrom\s+(?:\$|£|€)?$", before) and re.search(
-            _CHANGE_VERBS + r"\b[^.]{0,40}$", before, re.IGNORECASE)
-        if not change and not _excluded(text, b, sent_start, sent_end):
+        change = how == "to" and _is_change_from(before)
+        if change:
+            change_to = b
+            # "fell from 3 to 2 million": the old value borrows the new value's scale word
+            value *= _shared_scale(text[s:e], value, text[b.start:b.end], b.value, ordered=False)
+        elif not _excluded(text, b, sent_start, sent_end):
             skip.add(j)
             value_high, end = b.value, b.end
-            # "2 to 3 million": the lower bound shares the upper bound's scale word
-            if re.search(r"\s(?:million|billion|thousand)$|(?:bn|mn|k)$", text[b.start:b.end]) \
-                    and not re.search(r"(?:million|billion|thousand|bn|mn|k)$", text[s:e]):
-                value *= b.value / float(re.sub(r"[^\d.]", "", text[b.start:b.end].split()[0]) or 1)
+            value *= _shared_scale(text[s:e], value, text[b.start:b.end], b.value)
             kind = "range"
 
     # Ages: "22-year-old", "aged 18 to 27", "in his 30s", "men between 18 and 27".
     unit = _unit_after(text, end, sent_end)
+    if unit is None and change_to is not None and _currency_before(text, s) is None:
+        # "rose from 20 to 35 percent", "fell from 400 to 250 euros", "extended from 12 to 24
+        # months": the old value shares the unit written after the new one
+        shared = _unit_after(text, change_to.end, sent_end)
+        if shared is not None and _currency_before(text, change_to.start) is None:
+            unit = _Unit(shared.unit, end, shared.factor, shared.kind)
     decade_age = re.match(r"s\b", text[end:end + 2]) and re.search(
         r"\b(?:his|her|their|my|your|our)\s+(?:early\s+|mid-?\s*|late\s+)?$", before, re.I)
     if decade_age:
@@ -778,7 +898,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
 
     # "three times higher", "increased five times": a multiplier.
     times = re.match(r"\s+times\b(?=\s+(?:more|higher|greater|larger|bigger|lower|smaller|fewer|"
-                     r"less|as|over|the)\b)", text[end:sent_end])
+                     r"less|as|over|" + _COMPARAND + r")\b)", text[end:sent_end])
     if times is None and re.search(r"\b(?:increased|rose|grew|jumped|multiplied)\s+(?:by\s+)?$", before):
         times = re.match(r"\s+times\b", text[end:sent_end])
     if times is not None:
@@ -807,6 +927,8 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
 
     # Counted things.
     noun = _noun_after(text, end, sent_end)
+    if noun is None and change_to is not None and not tok.spelled:
+        noun = _noun_after(text, change_to.end, sent_end)  # "grew from 200 to 900 members"
     conf, rule = _confidence_for_count(tok, value, noun, text, end, sent_start, sent_end)
     counts: str | None = None
     unit_name = noun.unit if noun is not None else "count"

@@ -224,6 +224,13 @@ _META_DATE_PREFIX = re.compile(
 _CONTRIB = re.compile(r"\b(?:writers?|reporters?|correspondents?|staff)\b.*\bcontributed(?:\s+reporting)?(?:\s+to\s+this\s+(?:report|story|article))?\.?$", re.I)
 _REPORTING_BY = re.compile(r"^\(?(?:additional\s+)?(?:reporting|writing|editing)\s+by\s+.*$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b).{0,120}$|all rights reserved\.?$", re.I)
+# A copyright notice of any length: "© 2022 Outlet ...", "(c) 2021 ...", "Copyright 2022 ...",
+# "Copyright © Outlet", "Copyright Outlet Ltd", "All rights reserved." Not "Copyright law ...":
+# after the bare word a year, a symbol or a capitalised name must follow.
+_COPYRIGHT_NOTICE = re.compile(
+    r"^(?:©|(?i:\(c\))\s*(?:19|20)\d\d\b|(?i:copyright)\s*(?:©|(?i:\(c\))|(?:19|20)\d\d\b|[A-Z])"
+    r"|(?i:all\s+rights\s+reserved)\b)"
+)
 
 # Boilerplate sentences that never occur in reporting: a line containing one is dropped
 # whatever its length (newsletter consent, cookie notices, comment-form text).
@@ -343,6 +350,11 @@ def is_reporting_sentence(line: str) -> bool:
 
 def _protected(line: str) -> bool:
     return has_quotation(line) or is_reporting_sentence(line)
+
+
+def _is_copyright_notice(line: str) -> bool:
+    """'Copyright 2022 Outlet. ...', '© 2023 Outlet. All rights reserved.': never quoted prose."""
+    return _COPYRIGHT_NOTICE.match(line.strip()) is not None and not has_quotation(line)
 
 
 def _headline_like(line: str) -> bool:
@@ -630,6 +642,12 @@ def _clean(blocks: list[list[str]], known_title: str | None = None) -> _Cleaned:
         if k in _FOOTERS and position >= 0.5 and not _protected(line):
             if k in _HARD_FOOTERS or not any(_is_prose(ln) for _, ln in body[idx + 1:]):
                 break  # everything after a footer marker is comments, share buttons and link lists
+        if position >= 0.5 and _is_copyright_notice(line):
+            # a copyright notice in the second half is page furniture, however long and
+            # sentence-like; it ends the article when no prose follows it
+            if not any(_is_prose(ln) for _, ln in body[idx + 1:]):
+                break
+            continue
         if swallow:
             if list_mode == "block" and new_block:
                 swallow = False

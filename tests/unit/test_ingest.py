@@ -642,3 +642,56 @@ def test_prose_that_starts_like_furniture_is_kept(line: str) -> None:
 def test_titles_that_look_like_labels_or_links_are_kept(title: str) -> None:
     t, body = clean_text(title + "\n\nMen crossed into Georgia on foot on Friday, officials said in a statement.")
     assert t == title and body.startswith(title + "\n\n")
+
+
+# --------------------------------------------------------------------------- copyright footers
+
+_COPYRIGHT_BODY = (
+    "Headline about the border\n\n"
+    "Long queues formed at the mountain checkpoint on Tuesday as men tried to leave before the new rules began.\n\n"
+    "Local officials said the crossing would stay open through the night, although buses were being turned back.\n\n"
+    "Drivers who reached the front of the line said the wait had lasted more than a day and a half.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Copyright 2023 Northern Ledger Media. The Ledger is not responsible for the content of external "
+        "websites. Find out more about our policy on linking to other sites.",
+        "© 2021 Harbour Press Group Limited or its subsidiaries and affiliated companies. All rights reserved.",
+        "(c) 2020 Valley Broadcasting Corporation, registered in England and Wales with company number 4412.",
+        "All rights reserved. No part of this publication may be reproduced without the written permission of the publisher.",
+    ],
+)
+def test_clean_text_long_copyright_notice_at_the_end_is_dropped(footer: str) -> None:
+    _, body = clean_text(_COPYRIGHT_BODY + footer + "\n")
+    assert body.endswith("more than a day and a half.")
+    assert "rights reserved" not in body.lower() and "2023" not in body
+
+
+def test_clean_text_copyright_notice_cuts_the_furniture_after_it() -> None:
+    raw = (_COPYRIGHT_BODY
+           + "Copyright 2022 Eastern Wire Services. Terms and conditions apply to all content on this website.\n\n"
+           + "Read our privacy policy and cookie settings\n\nContact the newsroom team by email or phone\n")
+    _, body = clean_text(raw)
+    assert body.endswith("more than a day and a half.")
+    assert "privacy policy" not in body and "newsroom" not in body
+
+
+def test_clean_text_copyright_notice_does_not_cut_prose_after_it() -> None:
+    raw = (_COPYRIGHT_BODY
+           + "© 2022 Eastern Wire Services. Terms and conditions apply to every article published on this site.\n\n"
+           + "Border guards later said that more than two thousand cars had crossed during the night, a record.\n")
+    _, body = clean_text(raw)
+    assert "Eastern Wire Services" not in body
+    assert body.endswith("had crossed during the night, a record.")
+
+
+def test_clean_text_copyright_as_a_news_topic_is_kept() -> None:
+    line = ("Copyright law was also changed last year so that foreign films could be shown in cinemas "
+            "without the permission of the studios, officials said.")
+    quoted = ("“Copyright 2022 is printed on every page, but nobody here reads it,” one of the "
+              "programmers said with a laugh as he packed his laptop.")
+    _, body = clean_text(_COPYRIGHT_BODY + line + "\n\n" + quoted + "\n")
+    assert line in body and quoted in body
