@@ -13,18 +13,18 @@ from components import dataset, filters, urlstate
 
 st.set_page_config(
     page_title="Exit Routes",
-    page_icon="🧭",
+    page_icon=":material/explore:",
     layout="wide",
     menu_items={"About": "Exit Routes: a source-grounded dataset of Russian men leaving to avoid mobilisation."},
 )
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview", icon="🧭", default=True),
-    st.Page("app_pages/routes.py", title="Routes", icon="🗺️", url_path="routes"),
-    st.Page("app_pages/numbers.py", title="Numbers", icon="📊", url_path="numbers"),
-    st.Page("app_pages/quotes.py", title="Quotes", icon="💬", url_path="quotes"),
-    st.Page("app_pages/sources.py", title="Sources", icon="📰", url_path="sources"),
-    st.Page("app_pages/about.py", title="About", icon="ℹ️", url_path="about"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/explore:", default=True),
+    st.Page("app_pages/routes.py", title="Routes", icon=":material/map:", url_path="routes"),
+    st.Page("app_pages/numbers.py", title="Numbers", icon=":material/bar_chart:", url_path="numbers"),
+    st.Page("app_pages/quotes.py", title="Quotes", icon=":material/format_quote:", url_path="quotes"),
+    st.Page("app_pages/sources.py", title="Sources", icon=":material/article:", url_path="sources"),
+    st.Page("app_pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 
 page = st.navigation(PAGES)

@@ -1,0 +1,182 @@
+"""Sources: what the articles say. The article list and a reader with every
+quote, figure and place highlighted.
+
+URL: article (article id), span (START-END character offsets to highlight),
+plus the shared country/outlet/from/to filters (they filter the list).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import data, filters, reader, urlstate
+from components.urlstate import describe
+
+LIST_KEY = "sources_list"
+
+
+def _drop_span() -> None:
+    """A span belongs to one article: choosing another article drops it."""
+    if "span" in st.query_params:
+        del st.query_params["span"]
+
+
+def _open(article_id: str) -> None:
+    st.session_state["article"] = article_id
+    _drop_span()
+
+
+def _open_selected(table: pd.DataFrame) -> None:
+    rows = st.session_state.get(LIST_KEY, {}).get("selection", {}).get("rows", [])
+    if rows and 0 <= rows[0] < len(table):
+        _open(str(table.iloc[rows[0]]["article_id"]))
+
+
+st.html(reader.CSS)
+st.title("Sources: what the articles say")
+
+every = data.articles()
+ids = every["article_id"].tolist()
+titles = dict(zip(every["article_id"], every["title"].fillna("(untitled)")))
+
+# ---------------------------------------------------------------- URL checks
+messages: list[str] = []
+raw_article = urlstate.raw_param("article")
+art = None
+if raw_article:
+    if raw_article in ids:
+        art = data.article(raw_article)
+    else:
+        messages.append(f"no article with id {describe(raw_article)}")
+raw_span = urlstate.raw_param("span")
+focus = None
+if raw_span:
+    if art is None:
+        messages.append(f"`span` {describe(raw_span)} needs an article to highlight in")
+    else:
+        focus, problem = reader.parse_span(raw_span, len(art["text"]))
+        if problem:
+            messages.append(f"`span` {describe(raw_span)} {problem}, so nothing is highlighted")
+urlstate.notice(messages)
+
+chosen = st.selectbox(
+    "Read an article",
+    ids,
+    index=None,
+    key="article",
+    bind="query-params",
+    placeholder="Choose an article by id, or pick a row in the list below",
+    on_change=_drop_span,
+    help="The article id is the file name without its extension; the link keeps it.",
+)
+if chosen and (art is None or art["article_id"] != chosen):
+    art, focus = data.article(chosen), None
+
+f = filters.current()
+arts = data.articles(f)
+
+
+def article_list(expanded_view: bool) -> None:
+    n, n_out = len(arts), arts["outlet"].nunique()
+    rewrites = int(arts["rewrite_of"].notna().sum())
+    dates = arts["published"].dropna()
+    span_txt = f", published {dates.min()} to {dates.max()}" if len(dates) else ""
+    st.caption(
+        f"{reader.plural(n, 'article')} from {reader.plural(n_out, 'outlet')}{span_txt}; "
+        f"{rewrites:,} {'is a rewrite' if rewrites == 1 else 'are rewrites'} of an earlier article. "
+        f"{filters.describe_filters(f)}. Select a row to read it."
+    )
+    if arts.empty:
+        st.info("No articles match the filters. Clear the outlet, destination or date filters in the sidebar.",
+                icon=":material/filter_alt_off:")
+        return
+    table = reader.article_table(arts, titles, reader.arts_story_sizes(every))
+    st.dataframe(
+        table,
+        key=LIST_KEY,
+        on_select=lambda: _open_selected(table),
+        selection_mode="single-row",
+        hide_index=True,
+        height=min(38 + 35 * len(table), 520 if expanded_view else 380),
+        column_order=["title", "outlet", "published", "copy", "quotes", "figures", "places", "routes",
+                      "basis", "file", "link"],
+        column_config={
+            "title": st.column_config.TextColumn("Title", width=320),
+            "outlet": st.column_config.TextColumn("Outlet"),
+            "published": st.column_config.TextColumn("Published", help="YYYY-MM-DD"),
+            "basis": st.column_config.TextColumn("Date from", help="Where the publication date comes from: the manifest, or inferred from the text or page metadata"),
+            "quotes": st.column_config.NumberColumn("Quotes", format="%d", width="small"),
+            "figures": st.column_config.NumberColumn("Figures", format="%d", width="small"),
+            "places": st.column_config.NumberColumn("Places", format="%d", width="small"),
+            "routes": st.column_config.NumberColumn("Routes", format="%d", width="small"),
+            "copy": st.column_config.TextColumn("Copy of another story", width=220),
+            "file": st.column_config.TextColumn("File"),
+            "link": st.column_config.LinkColumn("Link", display_text="Open", help="Link to this article"),
+        },
+    )
+    skipped = data.skipped()
+    if len(skipped):
+        with st.expander(f"{reader.plural(len(skipped), 'file')} could not be read and {'was' if len(skipped) == 1 else 'were'} skipped"):
+            st.dataframe(skipped, hide_index=True,
+                         column_config={"file": "File", "reason": st.column_config.TextColumn("Reason", width="large")})
+
+
+if art is None:
+    article_list(expanded_view=True)
+else:
+    # ---------------------------------------------------------------- reader
+    title = art["title"] or "(untitled)"
+    st.html(f'<h2 class="xr-title" style="margin:.2rem 0 .1rem 0;font-size:1.6rem;line-height:1.3;overflow-wrap:anywhere">'
+            f'{reader.esc(title)}</h2>')
+    url = reader.safe_url(art["url"])
+    meta = [
+        f"<b>{reader.esc(art['outlet'] or 'unknown outlet')}</b>",
+        f"published {reader.esc(art['published'] or 'date unknown')} ({reader.esc(reader.basis_text(art['published_basis']))})",
+        f"file <code>{reader.esc(art['file'])}</code>",
+    ]
+    if url:
+        meta.append(f"original: {reader.link_html(url, reader.shorten(url, 60))}")
+    elif art["url"]:
+        meta.append(f"url (not a web link, shown as text): <code>{reader.esc(reader.shorten(art['url'], 80))}</code>")
+    st.html('<div class="xr-meta">' + " &middot; ".join(meta) + "</div>")
+
+    spans = reader.article_spans(art)
+    counts = {"quote": len(art["quotes"]), "figure": len(art["figures"]), "place": len(art["places"])}
+    st.html(reader.legend_html(counts, focus=bool(focus)))
+    if focus:
+        st.info(f"Showing the highlighted sentence (characters {focus[0]:,}–{focus[1]:,}), outlined in the text.",
+                icon=":material/my_location:")
+
+    c_text, c_side = st.columns([5, 2], gap="large")
+    with c_text:
+        st.html(reader.highlight(art["text"], spans, focus))
+    with c_side:
+        if art["rewrite_of"]:
+            sim = art["similarity"]
+            st.markdown("**Rewrite of an earlier article**")
+            st.caption(f"{sim:.0%} of its wording is shared with" if sim is not None and pd.notna(sim)
+                       else "Shares its wording with")
+            st.button(reader.md_escape(reader.shorten(titles.get(art["rewrite_of"], art["rewrite_of"]), 80)),
+                      key="open-original", on_click=_open, args=(art["rewrite_of"],),
+                      icon=":material/article:", type="tertiary", wrap=True)
+        copies = art["copies"]
+        st.markdown(f"**Other copies of this story** ({len(copies)})")
+        if copies.empty:
+            st.caption("No other article carries this story.")
+        for r in copies.itertuples(index=False):
+            sim = f" · {r.similarity:.0%} shared" if r.similarity is not None and pd.notna(r.similarity) else ""
+            label = f"{r.outlet or 'unknown outlet'}, {r.published or 'date unknown'}: {reader.shorten(r.title, 70)}"
+            st.button(reader.md_escape(label) + sim, key=f"copy-{r.article_id}", on_click=_open,
+                      args=(r.article_id,), icon=":material/article:", type="tertiary", wrap=True)
+        st.markdown("**In this article**")
+        st.caption(
+            f"{reader.plural(counts['quote'], 'quote')}, {reader.plural(counts['figure'], 'figure')}, "
+            f"{reader.plural(counts['place'], 'place mention')}. "
+            "Hover a highlight to see what was extracted."
+        )
+        st.page_link("app_pages/quotes.py", label="Search all quotes", icon=":material/format_quote:")
+
+    if focus:
+        st.html(reader.SCROLL_SCRIPT, unsafe_allow_javascript=True)
+    with st.expander(f"All {len(arts):,} articles"):
+        article_list(expanded_view=False)
