@@ -52,3 +52,18 @@ def test_share_of_requests_about_desertion_is_not_a_change():
 def test_advice_group_members_are_legal_aid_not_combat():
     s = "Membership of a chat group advising on how to avoid conscription during the war has grown to 5,000."
     assert metric_for("people", "members of a chat group advising on how to avoid", s) == "legal_aid_requests"
+
+
+def test_flights_and_prices_are_not_queues_or_pay():
+    assert metric_for("km", "flight", "The airline's 3,000 km flight to Novosibirsk was cancelled.") is None
+    assert metric_for("roubles", "tickets", "Flights to Yerevan cost 200,000 roubles this month.") is None
+
+
+def test_border_length_beside_a_queue_stays_a_border_length():
+    s = "The two countries share a 7,500 km border, and queues formed at the crossing."
+    assert metric_for("km", "border", s) == "border_length_km"
+
+
+def test_entries_without_the_word_border():
+    s = "Some 98,000 Russians have entered Kazakhstan since the announcement, officials said."
+    assert metric_for("people", "Russians have entered Kazakhstan", s) == "border_entries"
