@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from components import data, data_quotes, filters, quote_card, reader, urlstate
+from components import data, filters, quote_card, reader, urlstate
 from components.urlstate import describe
 
 LIMIT = 1000  # rows fetched, grouped and offered as CSV; cards are paged
@@ -73,7 +73,7 @@ if len(q) > data.MAX_QUERY_CHARS:
 if perm is not None:
     # ---------------------------------------------------------- permalink view
     st.subheader("One quote and its reports across outlets")
-    cards = quote_card.group_cards(pd.DataFrame([perm]), data_quotes.variants([perm.get("variant_group")]))
+    cards = quote_card.group_cards(pd.DataFrame([perm]), data.variants([perm.get("variant_group")]))
     quote_card.render_card(cards[0], key="permalink", permalink_button=False)
     st.button("Show all quotes", on_click=quote_card.show_all, icon=":material/format_quote:")
 else:
@@ -136,7 +136,7 @@ else:
         page = min(max(1, int(st.session_state.get("quotes_page", 1))), pages)
         first = (page - 1) * PAGE_SIZE
         shown = cards[first:first + PAGE_SIZE]
-        quote_card.attach_variants(shown, data_quotes.variants(quote_card.variant_groups(shown)))
+        quote_card.attach_variants(shown, data.variants(quote_card.variant_groups(shown)))
         for i, card in enumerate(shown):
             quote_card.render_card(card, key=f"{first + i}")
 

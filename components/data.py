@@ -80,6 +80,11 @@ def connection() -> sqlite3.Connection:
     return _connect(str(path), path.stat().st_mtime_ns)
 
 
+def version() -> str:
+    """The dataset version (path and modification time): a cache key for derived results."""
+    return _version()
+
+
 def _version() -> str:
     """Part of every cache key, so cached results die with the file they came from."""
     path = db_path()
@@ -408,3 +413,27 @@ def _skipped(version: str) -> pd.DataFrame:
 
 def skipped() -> pd.DataFrame:
     return _skipped(_version())
+
+
+MAX_VARIANT_GROUPS = 200
+
+
+@st.cache_data(**_CACHE)
+def _variants(version: str, groups: tuple[str, ...]) -> pd.DataFrame:
+    marks = ",".join("?" * len(groups))
+    return _frame(
+        f"""SELECT qt.quote_id, qt.article_id, qt.text, qt.speaker, qt.speaker_desc, qt.start, qt."end",
+                   qt.variant_group, a.outlet, a.published, a.title, a.url,
+                   substr(a.text, qt.sentence_start + 1, qt.sentence_end - qt.sentence_start) AS context
+            FROM quotes qt JOIN articles a ON a.article_id = qt.article_id
+            WHERE qt.variant_group IN ({marks})
+            ORDER BY qt.variant_group, coalesce(a.published, '9999'), qt.article_id, qt.start""",
+        list(groups),
+    )
+
+
+def variants(groups) -> pd.DataFrame:
+    """All quotes (any outlet, no filters) of the given variant groups, so a card can show every
+    outlet that carried the same words even when only one matched the search or filters."""
+    clean = tuple(sorted({g for g in groups if isinstance(g, str) and g}))[:MAX_VARIANT_GROUPS]
+    return _variants(_version(), clean or ("",))
