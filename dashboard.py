@@ -7,13 +7,19 @@ and break the first deep link.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import dataset, filters, urlstate
 
+ROOT = Path(__file__).resolve().parent
+
 st.set_page_config(
     page_title="Exit Routes",
-    page_icon=":material/explore:",
+    # A local file: Material or emoji page icons are fetched from a CDN, which a
+    # network-less host cannot reach.
+    page_icon=str(ROOT / "static" / "favicon.png"),
     layout="wide",
     menu_items={"About": "Exit Routes: a source-grounded dataset of Russian men leaving to avoid mobilisation."},
 )

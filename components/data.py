@@ -275,7 +275,7 @@ def article(article_id: str) -> dict | None:
 def _routes(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
     return _frame(
-        f"""SELECT r.route_id, r.article_id, r.mode, r.person, r.start, r."end", r.rule, r.confidence,
+        f"""SELECT r.route_id, r.article_id, r.article_id || ':' || r.start AS report_key, r.mode, r.person, r.start, r."end", r.rule, r.confidence,
                    r.distance_km, r.destination_country,
                    d.place_id AS dest_id, d.name AS dest_name, d.kind AS dest_kind,
                    d.lat AS dest_lat, d.lon AS dest_lon,
@@ -297,7 +297,10 @@ def _routes(version: str, f: Filters) -> pd.DataFrame:
 
 
 def routes(f: Filters = Filters()) -> pd.DataFrame:
-    """Every route with its places, coordinates, article and evidence sentence."""
+    """Every route with its places, coordinates, article and evidence sentence.
+
+    ``report_key`` names the evidence sentence: one sentence can yield routes to a city and
+    to its country (Istanbul, Turkey), which is one report, so count reports by it."""
     return _routes(_version(), f)
 
 

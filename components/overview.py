@@ -439,7 +439,7 @@ def destination_counts(routes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["code", "country", "reports", "articles"])
     df = (routes.assign(country_name=routes["country_name"].fillna(routes["destination_country"]))
           .groupby(["destination_country", "country_name"], dropna=False)
-          .agg(reports=("route_id", "size"), articles=("article_id", "nunique"))
+          .agg(reports=("report_key", "nunique"), articles=("article_id", "nunique"))
           .reset_index()
           .rename(columns={"destination_country": "code", "country_name": "country"}))
     return df.sort_values(["reports", "articles", "country"], ascending=[False, False, True]).reset_index(drop=True)

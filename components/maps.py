@@ -1,0 +1,624 @@
+"""The Routes map: plotly geo figure of reported flows, border crossings and named journeys.
+
+Pure functions from the frames ``data.routes(f)`` and ``data.crossings(f)`` return
+to tables and a ``plotly.graph_objects.Figure``; no Streamlit here: the page does the
+layout. Every piece of article text that reaches hover labels
+goes through :func:`hover_text` (plotly renders a subset of HTML in hover text,
+so ``<``, ``>`` and ``&`` are escaped first).
+
+The map draws offline: country outlines come from ``static/world_110m.json``
+(served by Streamlit at ``app/static/``), see :data:`PLOTLY_CONFIG`.
+"""
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+LAYERS = ("Flows", "Crossings", "People")
+
+# Plotly fetches country outlines from a CDN by default: point it at our static folder.
+# The path is relative to the page URL (http://host/routes -> http://host/app/static/...).
+PLOTLY_CONFIG = {
+    "topojsonURL": "app/static/",
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["toImage"],
+}
+
+# Okabe-Ito (colour-blind safe). Modes differ by colour AND dash so they survive greyscale.
+MODE_STYLE: dict[str, tuple[str, str, str]] = {
+    "land": ("#0072B2", "solid", "Over land"),
+    "air": ("#D55E00", "dash", "By air"),
+    "unknown": ("#7A7A7A", "dot", "Mode not stated"),
+}
+PEOPLE_COLOUR = "#CC79A7"
+CROSSING_COLOUR = "#E69F00"
+DEST_COLOUR = "#009E73"
+SELECTED_OUTLINE = "#000000"
+
+# Where a route names no origin we draw it from Russia's point in the project gazetteer
+# (exodus/gazetteer/countries.csv puts country points at the capital: Moscow). The
+# legend and caption say so; it is a drawing convention, not a reported origin.
+RUSSIA_POINT = (55.75204, 37.61781)
+UNSTATED_ORIGIN = "Russia (origin not stated)"
+
+MAX_SOURCES_IN_HOVER = 4
+
+
+# ---------------------------------------------------------------- text helpers
+
+def hover_text(text: object, width: int = 64, max_lines: int = 4) -> str:
+    """Untrusted text made safe for plotly hover labels: wrapped, capped, HTML-escaped.
+
+    Lines are joined with ``<br>`` (our own tag) after each piece is escaped.
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    s = " ".join(str(text).split())
+    lines = textwrap.wrap(s, width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(0, width - 1)] + "…"
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+_MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$:<>"}
+
+
+def inert_html(text: object) -> str:
+    """Untrusted text for an HTML block rendered by st.markdown: HTML-escaped and with
+    markdown/LaTeX specials turned into character references, so nothing becomes a tag,
+    a link, emphasis or maths."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    s = html.escape(str(text), quote=True)
+    # html.escape produced &lt; &gt; &amp; &quot; &#x27;: keep those entities intact.
+    out, i = [], 0
+    while i < len(s):
+        j = s.find(";", i) if s[i] == "&" else -1
+        if j > i:
+            out.append(s[i : j + 1])
+            i = j + 1
+            continue
+        out.append(_MD_SPECIALS.get(s[i], s[i]))
+        i += 1
+    return "".join(out)
+
+
+_MD_BACKSLASH = set("\\`*_{}[]()#+-.!|~$<>:")
+
+
+def md_escape(text: object) -> str:
+    """Untrusted text for a markdown label (expander, caption, warning): every markdown or
+    LaTeX special is backslash-escaped and HTML brackets too, so it shows literally."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    return "".join("\\" + c if c in _MD_BACKSLASH else c for c in " ".join(str(text).split()))
+
+
+def clean(v: object) -> str | None:
+    """A stripped string, or None for NULL/NaN/blank values."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def mode_key(v: object) -> str:
+    """land, air, or unknown (NULL or anything else)."""
+    s = clean(v)
+    return s if s in ("land", "air") else "unknown"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+# ---------------------------------------------------------------- tables
+
+def _with_points(routes: pd.DataFrame) -> pd.DataFrame:
+    """Routes with resolved origin/destination points for drawing."""
+    df = routes.copy()
+    if df.empty:
+        for c in ("o_key", "o_label", "o_lat", "o_lon", "o_stated", "d_lat", "d_lon", "mode_key"):
+            df[c] = pd.Series(dtype=object)
+        return df
+    stated = df["origin_id"].notna() & df["origin_lat"].notna() & df["origin_lon"].notna()
+    df["o_stated"] = stated
+    df["o_key"] = df["origin_id"].where(stated, "__unstated__")
+    df["o_label"] = df["origin_name"].where(stated, UNSTATED_ORIGIN)
+    df["o_lat"] = df["origin_lat"].where(stated, RUSSIA_POINT[0]).astype(float)
+    df["o_lon"] = df["origin_lon"].where(stated, RUSSIA_POINT[1]).astype(float)
+    # Flows end at the destination country's point; fall back to the place itself.
+    df["d_lat"] = df["country_lat"].fillna(df["dest_lat"]).astype(float)
+    df["d_lon"] = df["country_lon"].fillna(df["dest_lon"]).astype(float)
+    df["mode_key"] = df["mode"].map(mode_key)
+    return df
+
+
+def _sources_lines(group: pd.DataFrame, limit: int = MAX_SOURCES_IN_HOVER) -> str:
+    """'Outlet, date: title' lines (escaped) for a hover label, newest first."""
+    rows = group.drop_duplicates("article_id").sort_values("published", ascending=False, na_position="last")
+    lines = []
+    for _, r in rows.head(limit).iterrows():
+        head = f"{clean(r['outlet']) or 'Unknown outlet'}, {clean(r['published']) or 'undated'}"
+        lines.append("• " + hover_text(head, 60, 1) + ": " + hover_text(clean(r["title"]) or "(untitled)", 60, 1))
+    if len(rows) > limit:
+        lines.append(f"… and {len(rows) - limit} more")
+    return "<br>".join(lines)
+
+
+def flows(routes: pd.DataFrame) -> pd.DataFrame:
+    """General flows (routes without a named person) per origin point, destination country and
+    mode: reports = routes rows, articles = distinct articles, hover = escaped label."""
+    cols = ["o_key", "o_label", "o_lat", "o_lon", "o_stated", "code", "country", "d_lat", "d_lon",
+            "mode_key", "reports", "articles", "hover"]
+    df = _with_points(routes)
+    df = df[df["person"].isna()] if not df.empty else df
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    keys = ["o_key", "destination_country", "mode_key"]
+    for (o_key, code, mode), g in df.groupby(keys, sort=False, dropna=False):
+        first = g.iloc[0]
+        reports, n_articles = g["report_key"].nunique(), g["article_id"].nunique()
+        label = MODE_STYLE[mode][2].lower()
+        hover = (
+            f"<b>{hover_text(first['o_label'], 40, 1)} → {hover_text(first['country_name'], 40, 1)}</b>"
+            f"<br>{plural(reports, 'report')} in {plural(n_articles, 'article')}, {label}"
+            + ("" if first["o_stated"] else "<br><i>No origin stated: drawn from Moscow</i>")
+            + "<br>" + _sources_lines(g)
+        )
+        out.append({
+            "o_key": o_key, "o_label": first["o_label"], "o_lat": first["o_lat"], "o_lon": first["o_lon"],
+            "o_stated": bool(first["o_stated"]), "code": code, "country": first["country_name"],
+            "d_lat": first["d_lat"], "d_lon": first["d_lon"], "mode_key": mode,
+            "reports": reports, "articles": n_articles, "hover": hover,
+        })
+    res = pd.DataFrame(out, columns=cols)
+    return res.sort_values(["reports", "code"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def destinations(routes: pd.DataFrame) -> pd.DataFrame:
+    """One row per destination country: reports (evidence sentences), articles, modes, people, dates."""
+    cols = ["code", "country", "reports", "articles", "people", "modes", "first", "last", "lat", "lon"]
+    if routes.empty:
+        return pd.DataFrame(columns=cols)
+    df = _with_points(routes)
+    out = []
+    for code, g in df.groupby("destination_country", sort=False):
+        dates = g["published"].dropna()
+        modes = [MODE_STYLE[m][2].lower() for m in ("land", "air", "unknown") if (g["mode_key"] == m).any()]
+        out.append({
+            "code": code,
+            "country": g["country_name"].iloc[0],
+            "reports": g["report_key"].nunique(),
+            "articles": g["article_id"].nunique(),
+            "people": g["person"].dropna().nunique(),
+            "modes": modes,
+            "first": pd.to_datetime(dates.min()) if len(dates) else pd.NaT,
+            "last": pd.to_datetime(dates.max()) if len(dates) else pd.NaT,
+            "lat": g["d_lat"].iloc[0],
+            "lon": g["d_lon"].iloc[0],
+        })
+    res = pd.DataFrame(out, columns=cols)
+    return res.sort_values(["reports", "articles", "country"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def crossing_points(crossings: pd.DataFrame) -> pd.DataFrame:
+    """One row per border crossing: mentions, articles, the figures reported beside it, hover."""
+    cols = ["place_id", "name", "country_code", "lat", "lon", "mentions", "articles", "figures", "hover"]
+    if crossings.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for pid, g in crossings.groupby("place_id", sort=True):
+        first = g.iloc[0]
+        figs = []
+        for _, r in g.sort_values("published", na_position="last").iterrows():
+            f = clean(r.get("figures_here"))
+            if f:
+                figs.append((f, clean(r["outlet"]) or "Unknown outlet", clean(r["published"]) or "undated"))
+        lines = [f"<b>{hover_text(first['name'], 40, 1)}</b> border crossing",
+                 f"Mentioned {plural(len(g), 'time')} in {plural(g['article_id'].nunique(), 'article')}"]
+        if figs:
+            lines.append("Figures reported in the same sentence:")
+            for f, outlet, date in figs[:MAX_SOURCES_IN_HOVER]:
+                lines.append("• " + hover_text(f, 60, 2) + " — " + hover_text(f"{outlet}, {date}", 60, 1))
+            if len(figs) > MAX_SOURCES_IN_HOVER:
+                lines.append(f"… and {len(figs) - MAX_SOURCES_IN_HOVER} more")
+        else:
+            lines.append("No figure reported in the same sentence")
+            lines.append(_sources_lines(g))
+        out.append({
+            "place_id": pid, "name": first["name"], "country_code": first["country_code"],
+            "lat": float(first["lat"]), "lon": float(first["lon"]), "mentions": len(g),
+            "articles": g["article_id"].nunique(), "figures": "; ".join(f for f, _, _ in figs),
+            "hover": "<br>".join(lines),
+        })
+    return pd.DataFrame(out, columns=cols)
+
+
+def journeys(routes: pd.DataFrame) -> pd.DataFrame:
+    """Named people's journeys (routes with a person), one row per route, with hover."""
+    cols = ["person", "o_label", "o_lat", "o_lon", "o_stated", "dest_name", "lat", "lon", "code", "hover"]
+    df = _with_points(routes)
+    df = df[df["person"].notna()] if not df.empty else df
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for _, r in df.iterrows():
+        lat = r["dest_lat"] if pd.notna(r["dest_lat"]) else r["d_lat"]
+        lon = r["dest_lon"] if pd.notna(r["dest_lon"]) else r["d_lon"]
+        dist = f", {r['distance_km']:,.0f} km" if pd.notna(r.get("distance_km")) else ""
+        hover = (
+            f"<b>{hover_text(r['person'], 40, 1)}</b>: {hover_text(r['o_label'], 40, 1)} → "
+            f"{hover_text(r['dest_name'], 40, 1)}{dist}"
+            + ("" if r["o_stated"] else "<br><i>No origin stated: drawn from Moscow</i>")
+            + f"<br>{hover_text(clean(r['outlet']) or 'Unknown outlet', 60, 1)}, {clean(r['published']) or 'undated'}"
+            + f"<br><i>{hover_text(r['evidence'], 64, 3)}</i>"
+        )
+        out.append({
+            "person": r["person"], "o_label": r["o_label"], "o_lat": r["o_lat"], "o_lon": r["o_lon"],
+            "o_stated": bool(r["o_stated"]), "dest_name": r["dest_name"], "lat": float(lat),
+            "lon": float(lon), "code": r["destination_country"], "hover": hover,
+        })
+    return pd.DataFrame(out, columns=cols)
+
+
+def evidence(routes: pd.DataFrame) -> pd.DataFrame:
+    """One row per evidence sentence (article, start, end), in the routes' order. A sentence that
+    yields several routes (e.g. to a city and to its country) is shown once, with the places
+    (``places``), people and modes joined and ``n_routes`` counting them."""
+    if routes.empty:
+        return routes.assign(places=pd.Series(dtype=object), n_routes=pd.Series(dtype=int))
+    keys = ["article_id", "start", "end"]
+
+    def _join(values: pd.Series) -> str | None:
+        seen = list(dict.fromkeys(v for v in values if clean(v)))
+        return ", ".join(seen) if seen else None
+
+    agg = routes.groupby(keys, sort=False).agg(
+        places=("dest_name", _join), people=("person", _join), modes=("mode", _join),
+        origins=("origin_name", _join), n_routes=("route_id", "size"),
+        distance_km=("distance_km", "max"),
+    ).reset_index()
+    first = routes.drop_duplicates(keys).drop(columns=["distance_km"])
+    out = first.merge(agg, on=keys, how="left")
+    out["person"], out["mode"], out["origin_name"] = out["people"], out["modes"], out["origins"]
+    return out.drop(columns=["people", "modes", "origins"])
+
+
+# ---------------------------------------------------------------- findings and text
+
+def finding_title(dests: pd.DataFrame) -> str:
+    """A chart title that states the finding, e.g. 'Georgia and Kazakhstan are the most reported
+    destinations'. Plain text (country names come from the gazetteer): escape before markdown."""
+    if dests.empty:
+        return "No reported destinations in this view"
+    total = int(dests["reports"].sum())
+    top = dests.iloc[0]
+    tied = dests[dests["reports"] == top["reports"]]
+    if len(dests) == 1:
+        return f"{top['country']} is the only reported destination in this view ({plural(total, 'report')})"
+    if len(tied) == 2:
+        return (f"{tied.iloc[0]['country']} and {tied.iloc[1]['country']} are the most reported destinations "
+                f"({int(top['reports'])} reports each, of {total})")
+    if len(tied) > 2:
+        return f"{len(tied)} destinations are reported equally often ({plural(int(top['reports']), 'report')} each)"
+    second = dests.iloc[1]
+    return (f"{top['country']} is the most reported destination: {int(top['reports'])} of {total} reports, "
+            f"ahead of {second['country']} ({int(second['reports'])})")
+
+
+def source_line(routes: pd.DataFrame, max_outlets: int = 4) -> str:
+    """'Source: N articles from A, B and 2 more outlets; ...' (plain text, untrusted outlets inside)."""
+    if routes.empty:
+        return "Source: no articles in this view."
+    arts = routes.drop_duplicates("article_id")
+    outlets = arts["outlet"].dropna().value_counts().index.tolist()
+    named = ", ".join(outlets[:max_outlets])
+    more = len(outlets) - max_outlets
+    outlet_txt = named + (f" and {more} more outlets" if more > 0 else "") if outlets else "unknown outlets"
+    dates = arts["published"].dropna()
+    if not len(dates):
+        span = ""
+    elif dates.min() == dates.max():
+        span = f", published {dates.min()}"
+    else:
+        span = f", published {dates.min()} to {dates.max()}"
+    return (f"Source: {plural(len(arts), 'article')} from {outlet_txt}{span}; "
+            f"{plural(len(routes), 'route')} extracted from their sentences.")
+
+
+# ---------------------------------------------------------------- figure
+
+def _geodesic_mid(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
+    """Midpoint on the great circle (plotly draws geo lines as great circles)."""
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    bx = math.cos(p2) * math.cos(l2 - l1)
+    by = math.cos(p2) * math.sin(l2 - l1)
+    lat = math.atan2(math.sin(p1) + math.sin(p2), math.sqrt((math.cos(p1) + bx) ** 2 + by ** 2))
+    lon = l1 + math.atan2(by, math.cos(p1) + bx)
+    return math.degrees(lat), (math.degrees(lon) + 540) % 360 - 180
+
+
+def line_width(reports: int, max_reports: int) -> float:
+    """Line width in px: 1.5 to 9, by the square root so one big flow does not drown the rest."""
+    if max_reports <= 0:
+        return 1.5
+    return round(1.5 + 7.5 * math.sqrt(reports / max_reports), 2)
+
+
+def marker_size(reports: int, max_reports: int) -> float:
+    if max_reports <= 0:
+        return 10.0
+    return round(10 + 26 * math.sqrt(reports / max_reports), 2)
+
+
+def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, n: int = 24) -> tuple[list[float], list[float]]:
+    """Points along the great circle (what plotly draws between two geo points), so the map
+    bounds include the bulge of long lines."""
+    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = (math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(l2 - l1))
+    d = math.acos(max(-1.0, min(1.0, a)))
+    if d < 1e-9:
+        return [lat1, lat2], [lon1, lon2]
+    lats, lons = [], []
+    for i in range(n + 1):
+        f = i / n
+        A, B = math.sin((1 - f) * d) / math.sin(d), math.sin(f * d) / math.sin(d)
+        x = A * math.cos(p1) * math.cos(l1) + B * math.cos(p2) * math.cos(l2)
+        y = A * math.cos(p1) * math.sin(l1) + B * math.cos(p2) * math.sin(l2)
+        z = A * math.sin(p1) + B * math.sin(p2)
+        lats.append(math.degrees(math.atan2(z, math.hypot(x, y))))
+        lons.append(math.degrees(math.atan2(y, x)))
+    return lats, lons
+
+
+def _bounds(lats: Iterable[float], lons: Iterable[float], aspect: float = 1.7) -> tuple[list[float], list[float]]:
+    """Lat/lon ranges around the points, padded, widened to the plot's aspect ratio (plotly
+    keeps the projection's aspect, so a range of the wrong shape leaves blank bands)."""
+    lats, lons = [x for x in lats if pd.notna(x)], [x for x in lons if pd.notna(x)]
+    if not lats:
+        return [30.0, 70.0], [10.0, 90.0]
+    la0, la1, lo0, lo1 = min(lats), max(lats), min(lons), max(lons)
+    pad_la, pad_lo = max(3.0, (la1 - la0) * 0.12), max(5.0, (lo1 - lo0) * 0.08)
+    la0, la1, lo0, lo1 = la0 - pad_la, la1 + pad_la, lo0 - pad_lo, lo1 + pad_lo
+    # Natural Earth near 45-60N: a degree of longitude is drawn ~0.75 as wide as one of latitude.
+    x_per_lon = 0.75
+    width, height = (lo1 - lo0) * x_per_lon, la1 - la0
+    if width / height < aspect:
+        extra = (aspect * height / x_per_lon - (lo1 - lo0)) / 2
+        lo0, lo1 = lo0 - extra, lo1 + extra
+    else:
+        extra = ((lo1 - lo0) * x_per_lon / aspect - height) / 2
+        la0, la1 = la0 - extra, la1 + extra
+    return [max(-85.0, la0), min(85.0, la1)], [max(-180.0, lo0), min(180.0, lo1)]
+
+
+def label_positions(lats: Sequence[float], lons: Sequence[float]) -> list[str]:
+    """Text positions that keep close destinations' labels apart (e.g. Georgia and Armenia):
+    beside the circle when a neighbour sits just west at the same latitude, above it when a
+    neighbour is to the south, below it otherwise."""
+    out = []
+    for i, (la, lo) in enumerate(zip(lats, lons)):
+        near = [(lats[j], lons[j]) for j in range(len(lats))
+                if j != i and abs(lats[j] - la) < 3.5 and abs(lons[j] - lo) < 6]
+        if any(b < lo - 2 and abs(a - la) < 2 for a, b in near):
+            out.append("middle right")
+        elif any(a < la for a, _ in near):
+            out.append("top center")
+        else:
+            out.append("bottom center")
+    return out
+
+
+def route_map(
+    routes: pd.DataFrame,
+    crossings: pd.DataFrame,
+    layers: Sequence[str] = LAYERS,
+    selected: str | None = None,
+    height: int = 560,
+) -> go.Figure:
+    """The Routes map. Traces, in drawing order:
+
+    - ``Russia`` (shaded origin country, no hover),
+    - one line trace per general flow (legend group by mode), followed by an invisible midpoint
+      marker carrying its hover, then the origin points,
+    - named people's journeys (lines + endpoint markers, then an invisible hover midpoint),
+    - border crossings (diamonds),
+    - destinations (circles sized by reports; ``customdata`` = ["dest", ISO code], for selection).
+
+    Each trace's ``meta["layer"]`` says what it is (flows, flow-hover, legend, origins, people,
+    people-hover, crossings, destinations, base); flows also carry origin, code, mode and reports.
+
+    ``selected`` (an ISO code) outlines that destination and fades flows elsewhere.
+    """
+    layers = set(layers)
+    fig = go.Figure()
+    lats: list[float] = []
+    lons: list[float] = []
+    dests = destinations(routes)
+
+    fig.add_trace(go.Choropleth(
+        locations=["RUS"], z=[1], locationmode="ISO-3", colorscale=[[0, "#E4E7EC"], [1, "#E4E7EC"]],
+        showscale=False, marker_line_color="#B8BEC8", marker_line_width=0.6, hoverinfo="skip",
+        name="Russia", showlegend=False, meta={"layer": "base"},
+    ))
+
+    if "Flows" in layers:
+        fl = flows(routes)
+        max_r = int(fl["reports"].max()) if len(fl) else 0
+        shown_modes: set[str] = set()
+        # Draw thin lines last so big flows do not hide them.
+        for _, r in fl.sort_values("reports", ascending=False, kind="stable").iterrows():
+            colour, dash, label = MODE_STYLE[r["mode_key"]]
+            faded = selected is not None and r["code"] != selected
+            meta = {"layer": "flows", "origin": str(r["o_key"]), "code": r["code"], "mode": r["mode_key"],
+                    "reports": int(r["reports"])}
+            glat, glon = great_circle(r["o_lat"], r["o_lon"], r["d_lat"], r["d_lon"])
+            fig.add_trace(go.Scattergeo(
+                lat=glat, lon=glon, mode="lines",
+                line=dict(width=line_width(int(r["reports"]), max_r), color=colour, dash=dash),
+                opacity=0.25 if faded else 0.85, hoverinfo="skip", name=f"Flow, {label.lower()}",
+                legendgroup=f"mode:{r['mode_key']}", showlegend=False, meta=meta,
+            ))
+            shown_modes.add(r["mode_key"])
+            mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["d_lat"], r["d_lon"])
+            fig.add_trace(go.Scattergeo(
+                lat=[mlat], lon=[mlon], mode="markers",
+                marker=dict(size=max(10.0, line_width(int(r["reports"]), max_r) * 2), color=colour, opacity=0.01),
+                hovertext=[r["hover"]], hoverinfo="text", name=f"Flow, {label.lower()}", showlegend=False,
+                meta={**meta, "layer": "flow-hover"},
+                legendgroup=f"mode:{r['mode_key']}", customdata=[["flow", r["code"]]],
+            ))
+            lats += glat
+            lons += glon
+        # Legend entries drawn at full strength even when the flows are faded by a selection.
+        for mode in [m for m in MODE_STYLE if m in shown_modes]:
+            colour, dash, label = MODE_STYLE[mode]
+            fig.add_trace(go.Scattergeo(
+                lat=[None], lon=[None], mode="lines", line=dict(width=4, color=colour, dash=dash),
+                name=f"Flow, {label.lower()}", legendgroup=f"mode:{mode}", showlegend=True,
+                legendrank=10 + list(MODE_STYLE).index(mode), hoverinfo="skip",
+                meta={"layer": "legend", "mode": mode},
+            ))
+        # Origin points (Moscow etc.), one small dark marker each.
+        if len(fl):
+            origins = fl.drop_duplicates("o_key")
+            fig.add_trace(go.Scattergeo(
+                lat=origins["o_lat"], lon=origins["o_lon"], mode="markers",
+                marker=dict(size=7, color="#1F2430", symbol="circle"),
+                hovertext=[
+                    f"<b>{hover_text(o['o_label'], 40, 1)}</b><br>"
+                    + ("Origin stated in the articles" if o["o_stated"]
+                       else "Routes with no stated origin are drawn from here (Moscow)")
+                    for _, o in origins.iterrows()
+                ],
+                hoverinfo="text", name="Origin", showlegend=False, meta={"layer": "origins"}, customdata=[["origin", ""]] * len(origins),
+            ))
+
+    if "People" in layers:
+        jn = journeys(routes)
+        for i, (person, g) in enumerate(jn.groupby("person", sort=True)):
+            faded = selected is not None and not (g["code"] == selected).any()
+            for j, (_, r) in enumerate(g.iterrows()):
+                fig.add_trace(go.Scattergeo(
+                    lat=[r["o_lat"], r["lat"]], lon=[r["o_lon"], r["lon"]], mode="lines+markers",
+                    line=dict(width=2.5, color=PEOPLE_COLOUR, dash="solid"),
+                    marker=dict(size=[5, 11], color=PEOPLE_COLOUR, symbol=["circle", "star"],
+                                line=dict(width=0.5, color="#FFFFFF")),
+                    opacity=0.3 if faded else 0.95, hoverinfo="skip",
+                    name="Named person's journey", meta={"layer": "people", "person": person, "code": r["code"]},
+                    legendgroup="people", showlegend=False,
+                    customdata=[["person", r["code"]], ["person", r["code"]]],
+                ))
+                # Hover lives on the line's midpoint: the ends sit under origin/destination markers.
+                mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["lat"], r["lon"])
+                fig.add_trace(go.Scattergeo(
+                    lat=[mlat], lon=[mlon], mode="markers",
+                    marker=dict(size=12, color=PEOPLE_COLOUR, opacity=0.01),
+                    hovertext=[r["hover"]], hoverinfo="text", name="Named person's journey",
+                    showlegend=False, legendgroup="people",
+                    meta={"layer": "people-hover", "person": person, "code": r["code"]},
+                    customdata=[["person", r["code"]]],
+                ))
+                glat, glon = great_circle(r["o_lat"], r["o_lon"], r["lat"], r["lon"])
+                lats += glat
+                lons += glon
+
+        if len(jn):
+            fig.add_trace(go.Scattergeo(
+                lat=[None], lon=[None], mode="lines+markers", line=dict(width=2.5, color=PEOPLE_COLOUR),
+                marker=dict(size=9, color=PEOPLE_COLOUR, symbol="star"), name="Named person's journey",
+                legendgroup="people", showlegend=True, legendrank=20, hoverinfo="skip",
+                meta={"layer": "legend", "mode": "people"},
+            ))
+
+    if "Crossings" in layers:
+        cp = crossing_points(crossings)
+        if len(cp):
+            max_m = int(cp["mentions"].max())
+            fig.add_trace(go.Scattergeo(
+                lat=cp["lat"], lon=cp["lon"], mode="markers",
+                marker=dict(size=[max(9.0, marker_size(int(m), max_m) * 0.7) for m in cp["mentions"]],
+                            color=CROSSING_COLOUR, symbol="diamond", line=dict(width=1, color="#1F2430")),
+                hovertext=cp["hover"].tolist(), hoverinfo="text", name="Border crossing", meta={"layer": "crossings"},
+                legendrank=30, customdata=[["crossing", pid] for pid in cp["place_id"]],
+            ))
+            lats += cp["lat"].tolist()
+            lons += cp["lon"].tolist()
+
+    if len(dests):
+        max_r = int(dests["reports"].max())
+        hover = [
+            f"<b>{hover_text(d['country'], 40, 1)}</b> ({html.escape(str(d['code']))})"
+            f"<br>{plural(int(d['reports']), 'report')} in {plural(int(d['articles']), 'article')}"
+            + (f", {plural(int(d['people']), 'named person', 'named people')}" if d["people"] else "")
+            + (f"<br>{', '.join(d['modes'])}" if d["modes"] else "")
+            + "<br><i>Select to read the evidence</i>"
+            for _, d in dests.iterrows()
+        ]
+        is_sel = [selected == c for c in dests["code"]]
+        positions = label_positions(dests["lat"].tolist(), dests["lon"].tolist())
+        fig.add_trace(go.Scattergeo(
+            lat=dests["lat"], lon=dests["lon"], mode="markers+text",
+            text=[html.escape(str(c)) for c in dests["country"]], textposition=positions,
+            textfont=dict(size=12, color="#1F2430"),
+            marker=dict(
+                size=[marker_size(int(r), max_r) for r in dests["reports"]], color=DEST_COLOUR,
+                opacity=[1.0 if (s or selected is None) else 0.55 for s in is_sel],
+                line=dict(width=[3.5 if s else 1.0 for s in is_sel],
+                          color=[SELECTED_OUTLINE if s else "#FFFFFF" for s in is_sel]),
+            ),
+            hovertext=hover, hoverinfo="text", name="Destination (size = reports)", legendrank=5,
+            meta={"layer": "destinations"},
+            customdata=[["dest", c] for c in dests["code"]],
+        ))
+        lats += dests["lat"].tolist()
+        lons += dests["lon"].tolist()
+
+    lat_range, lon_range = _bounds(lats, lons)
+    fig.update_geos(
+        projection_type="natural earth", resolution=110, scope="world",
+        lataxis_range=lat_range, lonaxis_range=lon_range,
+        showland=True, landcolor="#F7F8FA", showocean=True, oceancolor="#EAF2F8",
+        showcountries=True, countrycolor="#9AA3AF", countrywidth=0.6,
+        showcoastlines=True, coastlinecolor="#9AA3AF", coastlinewidth=0.6,
+        showlakes=False, showframe=False, bgcolor="rgba(0,0,0,0)",
+    )
+    fig.update_layout(
+        height=height, margin=dict(l=0, r=0, t=8, b=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.01, xanchor="left", x=0,
+                    bgcolor="rgba(255,255,255,0.85)", font=dict(size=12), itemclick="toggle"),
+        hoverlabel=dict(bgcolor="#FFFFFF", font=dict(size=12, color="#1F2430"), align="left"),
+        dragmode="pan", clickmode="event+select",
+        uirevision="routes-map",
+    )
+    return fig
+
+
+def destination_from_selection(points: Iterable[dict], known: Iterable[str]) -> str | None:
+    """The destination code a chart selection points at: a destination marker wins, then the
+    most common destination among selected flows/journeys. Unknown codes are ignored."""
+    known = set(known)
+    dest_hits: list[str] = []
+    other_hits: list[str] = []
+    for p in points or []:
+        cd = p.get("customdata") if isinstance(p, dict) else None
+        if not isinstance(cd, (list, tuple)) or len(cd) < 2:
+            continue
+        kind, code = cd[0], cd[1]
+        if code not in known:
+            continue
+        (dest_hits if kind == "dest" else other_hits).append(code)
+    hits = dest_hits or other_hits
+    if not hits:
+        return None
+    return max(sorted(set(hits)), key=hits.count)
