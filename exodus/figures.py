@@ -14,12 +14,22 @@ Units (``Figure.unit``), the data contract's list plus the extensions marked *:
   fold                                                 multiplicative changes
   km                                                   distances (miles converted)
   roubles, usd, gbp*, eur*                             money
+  kzt*, gel*, amd*, try*, aed*, kgs*, uzs*, mnt*,      money in the currencies of the
+  rsd*, ils*                                           countries people fled to: ISO 4217
+                                                       code in lower case (tenge, lari,
+                                                       dram, lira, dirham, som, tugrik,
+                                                       dinar, shekel)
   years, months*, weeks*, days*, hours*                ages and durations
 
 Kinds: quantity | range | age | duration | conversion*. A ``conversion`` is a
 parenthetical restatement of the previous figure in other units ("10 kilometers
 (6 miles)"); its value is the value of the figure it restates (in that
 figure's unit) and its confidence is low, so it is never counted twice.
+
+Shares written as fractions in words ("a third of requests", "two-thirds of", "another
+third said") are ``percent`` figures whose ``raw`` is the fraction words. A bare number that
+is the subject of a clause ("Of the men it helped, 74 have travelled on") counts the group it
+refers to (rule ``count-subject``).
 
 ``raw`` is the number plus its measure unit where there is one ("18 percent",
 "10 kilometers", "$5,000", "two-fold"); for counts it is the number alone
@@ -37,6 +47,29 @@ from exodus.text import sentence_at, sentences
 
 # ---------------------------------------------------------------------------
 # Word lists (generic English news vocabulary)
+
+# Money units. Beyond roubles and the big three, the currencies of the countries people
+# moved to (prices of rent, hostel beds, taxis), named by lower-case ISO 4217 code.
+_MONEY_UNITS = frozenset(
+    "roubles usd gbp eur kzt gel amd try aed kgs uzs mnt rsd ils".split()
+)
+# Currency names written after a number ("15,000 tenge", "500 Georgian lari"); an optional
+# country adjective may stand between. Case-insensitive names.
+_CURRENCY_NAMES: tuple[tuple[str, str], ...] = (
+    (r"(?:Kazakh(?:stani)?\s+)?tenge|₸", "kzt"),
+    (r"(?:Georgian\s+)?laris?|₾", "gel"),
+    (r"(?:Armenian\s+)?drams?(?!\s+of\b)|֏", "amd"),  # not "a dram of whisky"
+    (r"(?:Turkish\s+)?(?:liras?|lire)|₺", "try"),
+    (r"(?:(?:UAE|Emirati)\s+)?dirhams?", "aed"),
+    (r"Uzbek(?:istani)?\s+(?:som|soms|sum|so['’]m)|so['’]m", "uzs"),
+    (r"(?:Kyrgyz(?:stani)?\s+)?(?:soms?|som)", "kgs"),
+    (r"(?:Mongolian\s+)?(?:t[öo]gr[öo]gs?|tugriks?)|₮", "mnt"),
+    (r"(?:Serbian\s+)?dinars?", "rsd"),
+    (r"(?:(?:Israeli|new)\s+)?shekels?|₪", "ils"),
+)
+# ISO codes: upper case only ("TRY", "GEL" and "AMD" are also ordinary words or names).
+_CURRENCY_CODES = {"KZT": "kzt", "GEL": "gel", "AMD": "amd", "TRY": "try", "AED": "aed",
+                   "KGS": "kgs", "UZS": "uzs", "MNT": "mnt", "RSD": "rsd", "ILS": "ils", "NIS": "ils"}
 
 _UNIT_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -67,7 +100,13 @@ _NOUN_LISTS = {
               "employees staff specialists professionals adults youths boys girls males "
               "females guys relocants emigres émigrés officers casualties lawyers activists "
               "journalists experts analysts officials sources witnesses respondents "
-              "diplomats deaths dead wounded injured",
+              "diplomats deaths dead wounded injured "
+              # occupations and relations: "60 of its developers", "200 doctors"
+              "developers engineers programmers coders designers testers doctors nurses "
+              "teachers scientists researchers academics artists musicians actors writers "
+              "entrepreneurs founders managers executives colleagues friends relatives "
+              "neighbours neighbors clients customers drivers farmers miners builders "
+              "owners freelancers graduates pensioners",
     "soldiers": "soldiers troops servicemen conscripts reservists recruits fighters "
                 "personnel mercenaries combatants deserters forces sailors marines "
                 "paratroopers draftees",
@@ -197,7 +236,8 @@ def _million_suffix(text: str, pos: int) -> bool:
         return False
     word = m.group(1)
     return (_noun_unit(word) is not None
-            or re.fullmatch(r"(?:roubles?|rubles?|dollars?|euros?|pounds)", word, re.I) is not None)
+            or re.fullmatch(r"(?:roubles?|rubles?|dollars?|euros?|pounds)", word, re.I) is not None
+            or any(re.fullmatch(rx, word, re.I) for rx, _ in _CURRENCY_NAMES))
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -508,6 +548,8 @@ _UNIT_AFTER: list[tuple[re.Pattern[str], str, float, str]] = [
     (re.compile(r"\s*(?:US\s+)?(?:dollars?|USD)\b", re.I), "usd", 1.0, "quantity"),
     (re.compile(r"\s*(?:pounds?\s+sterling|GBP)\b|\s+pounds\b", re.I), "gbp", 1.0, "quantity"),
     (re.compile(r"\s*(?:euros?|EUR)\b", re.I), "eur", 1.0, "quantity"),
+    *((re.compile(r"\s*(?:" + rx + r")(?!\w)", re.I), code, 1.0, "quantity") for rx, code in _CURRENCY_NAMES),
+    (re.compile(r"\s*(?:" + "|".join(_CURRENCY_CODES) + r")\b"), "iso-code", 1.0, "quantity"),
     (re.compile(r"[\s-]+hours?\b", re.I), "hours", 1.0, "duration"),
     (re.compile(r"[\s-]+days?\b", re.I), "days", 1.0, "duration"),
     (re.compile(r"[\s-]+weeks?\b", re.I), "weeks", 1.0, "duration"),
@@ -524,13 +566,18 @@ def _unit_after(text: str, pos: int, sent_end: int) -> _Unit | None:
         if m:
             if unit == "years" and kind == "duration" and m.group(0).lower().strip(" -").startswith("decade"):
                 factor = 10.0
+            if unit == "iso-code":
+                unit = _CURRENCY_CODES[m.group(0).strip()]
             return _Unit(unit, pos + m.end(), factor, kind)
     return None
 
 
-_CURRENCY_BEFORE = re.compile(r"(?:US\s?\$|\$|£|€|₽|USD\s?|GBP\s?|EUR\s?|RUB\s?)$")
+_CURRENCY_BEFORE = re.compile(r"(?:US\s?\$|\$|£|€|₽|[₸₾֏₺₪₮]\s?|USD\s?|GBP\s?|EUR\s?|RUB\s?|"
+                              r"(?<![A-Za-z])(?:" + "|".join(_CURRENCY_CODES) + r")\s?)$")
 _CURRENCY_UNITS = {"$": "usd", "£": "gbp", "€": "eur", "₽": "roubles", "usd": "usd",
-                   "gbp": "gbp", "eur": "eur", "rub": "roubles"}
+                   "gbp": "gbp", "eur": "eur", "rub": "roubles", "₸": "kzt", "₾": "gel", "֏": "amd",
+                   "₺": "try", "₪": "ils", "₮": "mnt",
+                   **{code.lower(): unit for code, unit in _CURRENCY_CODES.items()}}
 
 
 def _currency_before(text: str, pos: int) -> tuple[str, int] | None:
@@ -575,6 +622,90 @@ _MULT_WORD = re.compile(
 )
 _MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
                 "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
+
+# Shares written as fractions in words: "a third of requests", "two-thirds of Russians",
+# "half of them", "another third said ...". Ordinals ("a third country", "the third day"),
+# compounds ("third-party", "half-brother") and amounts ("half an hour") are not shares:
+# a share is followed by "of" + a group, by "the/all + counted noun", or by a verb.
+_SHARE = re.compile(
+    r"\b(?P<num>a|one|another|the\s+other|the\s+remaining|a\s+further|two|three|four|nine)[\s-]+"
+    r"(?P<den>thirds?|quarters?|fifths?|tenths?)\b(?!-)"
+    r"|\b(?P<half>(?:(?:the\s+other|another|one|a\s+further)\s+)?half)\b(?!-)",
+    re.IGNORECASE,
+)
+_SHARE_NUM = {"a": 1, "one": 1, "another": 1, "the other": 1, "the remaining": 1, "a further": 1,
+              "two": 2, "three": 3, "four": 4, "nine": 9}
+_SHARE_DEN = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+# Verbs a share of people is the subject of ("another third said", "half were men").
+_SHARE_VERB = re.compile(
+    r"\s+(?:(?:now|also|still|already|then|later|have|had)\s+)?(?:said|say|says|told|were|are|have|had|did|"
+    r"do|would|will|could|plan|plans|planned|want|wanted|expect|expected|intend|intended|hope|hoped|"
+    r"left|went|moved|fled|chose|returned|answered|responded|reported|admitted|named|cited|came|come|"
+    r"stayed|work|worked|live|lived|own|owned|described|gone|said)\b",
+    re.IGNORECASE,
+)
+# "of" + something that is not a group of people or things: a period, a single item.
+_SHARE_NOT_GROUP = re.compile(
+    r"\s+of\s+(?:an?\b|it\b|(?:the\s+|this\s+|that\s+|next\s+|last\s+)?(?:year|month|week|day|century|"
+    r"decade|hour|season|term|game|match|period|time|night|morning|evening|afternoon|summer|winter|"
+    r"spring|autumn|fall|quarter|journey|way|distance|route)s?\b|(?:19|20)\d\d\b|" + _MONTHS + r")",
+    re.IGNORECASE,
+)
+# Before the fraction: a period ("the first half of", "in the second quarter").
+_SHARE_PERIOD_BEFORE = re.compile(r"\b(?:first|second|third|fourth|latter|former|last|final|early|late|"
+                                  r"mid|back|front|top|bottom|upper|lower)[\s-]*$", re.IGNORECASE)
+# A change by a share: "expected the sector to grow by a quarter", "cut by half".
+_SHARE_CHANGE_BEFORE = re.compile(
+    r"\b(?:" + _CHANGE_VERBS + r"|grow|grows|rise|rises|fall|falls|cut|cuts|reduced?|shrank|shrunk|"
+    r"shrink|shrinks|expanded|expand|expands)\s+by\s+(?:(?:about|around|roughly|nearly|almost|more\s+than|"
+    r"less\s+than|over|some|at\s+least|up\s+to)\s+)?$",
+    re.IGNORECASE,
+)
+# A hypothetical or the speaker's own circle: an anecdote or a scenario, not a reported share.
+_SHARE_HYPOTHETICAL = re.compile(r"\b(?:if|unless|whether|suppose|supposing|imagine)\b[^,;:.!?]{0,40}$",
+                                 re.IGNORECASE)
+_SHARE_FIRST_PERSON = re.compile(r"\s+of\s+(?:(?:my|our)\b|us\b)", re.IGNORECASE)
+
+
+def _share_value(m: re.Match[str]) -> float:
+    """Percent for a fraction in words: 'a third' -> 33.33, 'two-thirds' -> 66.67."""
+    if m.group("half"):
+        return 50.0
+    num = _SHARE_NUM[re.sub(r"\s+", " ", m.group("num").lower())]
+    den = _SHARE_DEN[m.group("den").lower().rstrip("s")]
+    return 100.0 * num / den
+
+
+def _share_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
+    """Fractions in words used as shares of a group, or as the size of a change."""
+    figs: list[Figure] = []
+    for m in _SHARE.finditer(text):
+        s_start, s_end = _sentence_span(spans, m.start(), text)
+        after, before = text[m.end():s_end], text[s_start:m.start()]
+        if m.group("den") and m.group("num").lower() in ("a", "one") and m.group("den").lower().endswith("s"):
+            continue  # "a thirds" is not English
+        if _SHARE_PERIOD_BEFORE.search(before):
+            continue  # "the first half of 2023", "the second quarter"
+        change = _SHARE_CHANGE_BEFORE.search(before) is not None and not re.match(r"\s*(?:of|-)", after)
+        of_group = re.match(r"\s+of\s+", after) is not None and not _SHARE_NOT_GROUP.match(after)
+        half_the = m.group("half") is not None and (
+            (n := re.match(r"\s+(?:the|all|all\s+the|its|their|those|these)\s+", after)) is not None
+            and (noun := _noun_after(text, m.end() + n.end(), s_end)) is not None and noun.known)
+        verb = _SHARE_VERB.match(after) is not None and not re.search(r"\bthe\s+$", before, re.I)
+        if not (change or of_group or half_the or verb):
+            continue
+        conf, rule = 0.75, "fraction-share"
+        if change:
+            rule = "fraction-change"
+        elif _SHARE_HYPOTHETICAL.search(before) or _SHARE_FIRST_PERSON.match(after):
+            conf = 0.35  # "even if half of them come back", "half of my friends"
+        after_words, before_words = _phrase_after(text, m.end(), s_end), _phrase_before(text, m.start(), s_start)
+        # a share is of what follows ("a third of requests"); a change is of what precedes
+        counts = (before_words or after_words) if change else (after_words or before_words)
+        approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None
+        figs.append(Figure(m.start(), m.end(), m.group(0), round(_share_value(m), 6), "percent",
+                           counts or None, rule, conf, approximate=approx))
+    return figs
 
 
 def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
@@ -635,7 +766,7 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None  # "almost double"
         figs.append(Figure(m.start(), m.end(), m.group(0), value, "fold", counts or None,
                            "multiplier-word", 0.75, approximate=approx))
-    return figs
+    return figs + _share_figures(text, spans)
 
 
 # ---------------------------------------------------------------------------
@@ -851,7 +982,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
             end += 1
         conf, rule = 0.9, "money-symbol"
         word_unit = _unit_after(text, end, sent_end)
-        if word_unit is not None and word_unit.unit in ("roubles", "usd", "gbp", "eur"):
+        if word_unit is not None and word_unit.unit in _MONEY_UNITS:
             if word_unit.unit != cur_unit:  # "$300,000 roubles": the written word wins
                 conf, rule = 0.8, "money-symbol-word-conflict"
             cur_unit, end = word_unit.unit, word_unit.end
@@ -879,7 +1010,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
         conf = 0.9
         rule = {"percent": "percent", "percentage_points": "percent", "fold": "fold",
                 "km": "distance"}.get(unit.unit, "money-word")
-        if unit.unit in ("roubles", "usd", "gbp", "eur"):
+        if unit.unit in _MONEY_UNITS:
             counts = _phrase_before(text, s, sent_start) or _phrase_after(text, raw_end, sent_end)
             if unit.unit == "gbp" and "sterling" not in text[end:raw_end].lower():
                 conf = 0.7  # 'pounds' may be a weight
@@ -929,6 +1060,8 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
     noun = _noun_after(text, end, sent_end)
     if noun is None and change_to is not None and not tok.spelled:
         noun = _noun_after(text, change_to.end, sent_end)  # "grew from 200 to 900 members"
+    if noun is None and (part := _PARTITIVE_DET.match(text, end, sent_end)) is not None:
+        noun = _noun_after(text, part.end(), sent_end)  # "60 of its developers had ..."
     conf, rule = _confidence_for_count(tok, value, noun, text, end, sent_start, sent_end)
     counts: str | None = None
     unit_name = noun.unit if noun is not None else "count"
@@ -945,7 +1078,11 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
             return Figure(s, e if kind == "quantity" else end, text[s:end], value, ref_unit,
                           f"{ref_counts} (baseline)" if ref_counts else "baseline", "baseline",
                           0.7, value_high=value_high, approximate=approx, kind=kind)
-    if noun is None:
+    subject = None if noun is not None or kind != "quantity" else _subject_referent(text, sent_start, s, end, sent_end)
+    if subject is not None:  # "Of the men it helped, 74 have travelled on": a count of the men
+        counts, unit_name = subject
+        conf, rule = 0.75, "count-subject"
+    elif noun is None:
         found = _number_of_before(text, sent_start, s) or _noun_before(text, sent_start, s)
         if found is not None:
             counts, unit_name = found
@@ -959,6 +1096,46 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
         rule = "range-noun"
     return Figure(s, end, text[s:end], value, unit_name, counts, rule, conf,
                   value_high=value_high, approximate=approx, kind=kind)
+
+
+# "60 of its developers": a count out of a larger, determined group (not "of them": no noun).
+_PARTITIVE_DET = re.compile(r"\s+of\s+(?:its|their|the|his|her|our|these|those|all\s+the|all)\s+", re.I)
+# A bare number as the subject of a clause: "74 have travelled on", "300 were detained".
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:have|has|had|were|are|did)\s+(?:(?:already|since|now|also|all|reportedly|not|never|"
+    r"subsequently|so\s+far|been|then|later|still)\s+)*(?!(?:a|an|the|no|to|any|some)\b)[a-z]+\b"
+)
+# A fronted partitive naming the group: "Of the men it has helped since 2022, 74 have ...".
+_FRONTED_OF = re.compile(
+    r"^[\s\"“‘'(]*(?:(?:But|And|Yet|So)\s+)?Of\s+(?:the|its|their|those|these|all\s+the|all|his|her|our)\s+"
+    r"(?P<group>[^,;:()]{2,120}?)\s*,\s*(?:(?:about|around|roughly|nearly|almost|some|over|more\s+than|"
+    r"only|just|at\s+least)\s+)?$"
+)
+
+
+def _subject_referent(text: str, sent_start: int, pos: int, end: int, sent_end: int) -> tuple[str, str] | None:
+    """(counts, unit) for a bare number that is the subject of a clause, from the group it
+    refers to: a fronted "Of the men ..." phrase, else the nearest counted noun earlier in the
+    sentence ("150,000 Russians entered ..., and 30,000 have registered"). None otherwise."""
+    verb = _SUBJECT_VERB.match(text, end, sent_end)
+    if verb is None:
+        return None
+    action = _phrase_after(text, end, sent_end)
+    fronted = _FRONTED_OF.match(text[sent_start:pos])
+    if fronted is not None:
+        group = fronted.group("group")
+        words = group.split()
+        unit = next((u for u in (_noun_unit(w.strip(".,")) for w in words[:4]) if u), None)
+        if unit is None and words and re.fullmatch(r"[a-z]+s", words[0]) and not words[0].endswith("ss"):
+            unit = "count"  # an unlisted plural noun heads the group
+        if unit is not None:
+            return f"{group}: {action}" if action else group, unit
+    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text[sent_start:pos])[-25:]
+    for w in reversed(words):
+        unit = _noun_unit(w)
+        if unit is not None:
+            return f"{w.lower()}: {action}" if action else w.lower(), unit
+    return None
 
 
 def _looks_like_age_range(text: str, sent_start: int, pos: int, low: float, high: float | None) -> bool:

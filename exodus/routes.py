@@ -40,6 +40,11 @@ _LEAVE_FOR = (
     r"departed|departing|depart|fled|flee|fleeing|escaped|bolted|took\s+off|made\s+off|"
     r"emigrated|relocated|moved|flew|flights?"
 )
+_FROM_TO_VERBS = (
+    r"fled|flee|flees|fleeing|escaped|escaping|emigrated|emigrating|relocated|relocating|relocate|moved|"
+    r"moving|move|went|drove|flew|walked|hitchhiked|cycled|travell?ed|headed|defected|"
+    r"made\s+(?:their|his|her|my|our)\s+way"
+)
 _SETTLE_VERBS = (
     r"go|move|travel|fly|head|emigrate|relocate|settle|start|build|begin|make|live|stay|reach|"
     r"get|leave|cross|enter|join|seek|apply|find|work|study|wait|return|flee|escape"
@@ -82,6 +87,9 @@ _RULES: tuple[_Rule, ...] = (
        r"go\s+back|going\s+back|back\s+home)\s+(?:home\s+)?(?:to|into)", 0.4, None, False),
     _r("left-for", r"\b(?:" + _LEAVE_FOR + r")\s+(?:[\w.’'-]+\s+){0,3}?for", 0.85),
     _r("fled-to", r"\b(?:" + _MOTION + r")\s+" + _ADV + r"(?:to|into|towards?)", 0.85),
+    # "moved from Moscow to Riga", "relocated from St Petersburg to Belgrade": an origin between
+    # the movement verb and "to" (people's verbs only: a road also "runs from X to Y")
+    _r("from-to", r"\b(?:" + _FROM_TO_VERBS + r")\s+" + _ADV + r"from\s+(?:[\w.’'-]+\s+){1,4}?(?:in)?to", 0.8),
     _r("fled-x-to", r"\b(?:fled|left|escaped|leaving|fleeing|escaping|leave|flee)\s+(?:[\w.’'-]+\s+){1,3}?(?:to|into)", 0.8),
     _r("en-route", r"\b(?:en\s+route|on\s+(?:his|her|their|my|our|the)\s+way|in\s+transit)\s+(?:to|for)", 0.75),
     _r("reached", r"\b(?:reached|reach|reaches|reaching|entered|enter|enters|entering|(?:crossed|crossing|cross|crosses|"
@@ -132,6 +140,15 @@ _LIST_INTRO = re.compile(
     r"(?::|[,\s](?:such\s+as|including|like|notably|chiefly|mainly|mostly|especially|among\s+them|in\s+particular)\b,?)"
     r"\s*$", re.I)
 _LIST_INTRO_RULE = _Rule("to-countries-list", re.compile("$"), 0.8, None, False)
+# "drove to Georgia through Upper Lars, to Mongolia in the east, or to Finland": one movement
+# verb governs a coordinated series of "to X" phrases, with a few modifier words between them.
+_COORD_TO = re.compile(
+    r"(?:\s+[\w’'-]+){0,6}?\s*(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)"
+    r"(?:(?:then|later|eventually|finally|also|on|even|mostly|mainly|either)\s+){0,2}(?:in)?to\s+" + _FILLER,
+    re.I,
+)
+# The words right before a destination end in "to"/"into": it is the head of a "to X" phrase.
+_ENDS_TO = re.compile(r"\b(?:in)?to(?:wards?)?\s+" + _FILLER + r"$", re.I)
 
 _LIST_GAP = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*/\s*)(?:the\s+)?$")
 # A place in subject position: sentence start (after a connective or a short time phrase) or
@@ -404,14 +421,20 @@ def extract_routes(text: str, mentions: list[PlaceMention], people: list[Person]
 
     for (s, e), pms in sorted(by_sentence.items()):
         prev: tuple[PlaceMention, _Rule, int] | None = None
+        prev_to: tuple[PlaceMention, _Rule, int] | None = None  # last destination of a "to X" phrase
         chains = _list_chains(text, pms)
         for pm, chain in zip(pms, chains):
-            found = _classify(text, s, e, pm, prev, chain)
+            found = _classify(text, s, e, pm, prev, chain, prev_to)
+            was_listed = prev is not None and prev_to is not None and prev[0] is prev_to[0] and bool(
+                _LIST_GAP.match(text[prev[0].end:pm.start]))
             prev = (pm, found[0], found[1]) if found else None
             if found is None:
                 continue
             rule, trig_pos, conf, mode = found
             dest = pm.place
+            if rule.name != "return" and dest.country_code not in ("UA", "RU") and (
+                    _ENDS_TO.search(text, max(s, pm.start - 80), pm.start) or was_listed):
+                prev_to = (pm, rule, trig_pos)  # "to Georgia and Armenia, or to ...": the list's last member
             if dest.country_code == "UA":
                 continue  # Ukraine is never where people flee to from mobilisation
             if _is_russian(dest) and rule.name != "return":
@@ -478,9 +501,11 @@ _OFFER_MODAL = re.compile(r"\b(?:can|could|would|will|may|might|should|must|elig
 
 def _classify(text: str, s: int, e: int, pm: PlaceMention,
               prev: tuple[PlaceMention, _Rule, int] | None,
-              chain: tuple[int, int] | None = None) -> tuple[_Rule, int, float, str | None] | None:
+              chain: tuple[int, int] | None = None,
+              prev_to: tuple[PlaceMention, _Rule, int] | None = None) -> tuple[_Rule, int, float, str | None] | None:
     """Is ``pm`` a destination? (rule, absolute trigger offset, confidence, mode) or None.
-    ``chain`` is the span of the place list ``pm`` belongs to (see ``_list_chains``)."""
+    ``chain`` is the span of the place list ``pm`` belongs to (see ``_list_chains``);
+    ``prev_to`` the last destination in the sentence reached by a "to X" phrase."""
     left = text[s:pm.start]
     flow = _has_flow(text, s, e)
     if pm.place.kind == "border_crossing":
@@ -504,6 +529,8 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
         trig_pos = w0 + m.start("trig")
     elif prev is not None and _LIST_GAP.match(text[prev[0].end:pm.start]):
         rule, trig_pos = prev[1], prev[2]  # "Turkey, Armenia and Serbia" share one trigger
+    elif prev_to is not None and _COORD_TO.fullmatch(text, prev_to[0].end, pm.start):
+        rule, trig_pos = prev_to[1], prev_to[2]  # "drove to X via Y, to Z in the east, or to W"
     elif (m := _LIST_INTRO.search(text[max(s, pm.start - 300):pm.start])) is not None:
         rule, trig_pos = _LIST_INTRO_RULE, max(s, pm.start - 300) + m.start("trig")
     elif (right := _right_rule(text, s, e, chain or (pm.start, pm.end))) is not None:

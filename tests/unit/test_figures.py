@@ -593,3 +593,134 @@ def test_year_after_copyright_or_before_a_name_is_not_a_figure(text):
 def test_year_shaped_count_before_a_capitalised_modifier_still_counts():
     figs = charted(extract_figures("About 1900 Russian students applied. Another 2050 Uzbeks were refused."))
     assert [(f.raw, f.unit) for f in figs] == [("1900", "people"), ("2050", "people")]
+
+
+# ---------------------------------------------------------------------------
+# Held-out round 2, class 5: a bare number as the subject of a clause
+
+
+@pytest.mark.parametrize(
+    "text, raw, unit",
+    [
+        # fronted partitive names the group
+        ("Of the reservists who reached the border town last week, 45 were turned back by guards.",
+         "45", "soldiers"),
+        ("Of the applications filed with the consulate since March, 230 have been rejected.", "230", "requests"),
+        # "N of its/their/the <noun>" with N above the small-number attribution range
+        ("Within a month, 85 of their engineers had moved to Almaty.", "85", "people"),
+        ("Last year 140 of the charity's volunteers were questioned by police.", "140", "people"),
+        # the group is named earlier in the same sentence
+        ("The consulate received 3,000 applications in October and 900 were approved.", "900", "requests"),
+        ("Some 12,000 Russians crossed at the checkpoint, and about 4,500 have since applied for residence.",
+         "4,500", "people"),
+    ],
+)
+def test_bare_number_subject_takes_the_unit_of_its_group(text, raw, unit):
+    f = by_raw(charted(extract_figures(text)), raw)
+    assert f.unit == unit and f.kind == "quantity"
+    assert f.rule in ("count-subject", "count-noun")
+
+
+def test_bare_number_subject_without_a_group_is_not_promoted():
+    # no noun anywhere to say what was counted: stays a low-confidence bare count
+    figs = extract_figures("In 2022, 40 were detained.")
+    assert [f.raw for f in charted(figs)] == []
+    assert by_raw(figs, "40").unit == "count"
+    # a few "of them" is attribution, as before
+    assert all(f.raw != "Two" for f in charted(extract_figures("Two of them said the fees had doubled.")))
+    # a small partitive with a noun stays an attribution-like low count
+    f = by_raw(extract_figures("Three of the lawyers had left the country."), "Three")
+    assert f.confidence < 0.5
+    # a year before "have" is still a year
+    assert not any(f.raw == "2022" for f in extract_figures("Of the men we met, 2022 was the year most left."))
+
+
+# ---------------------------------------------------------------------------
+# Held-out round 2, class 6: fractions written in words are shares (percent)
+
+
+@pytest.mark.parametrize(
+    "text, raw, value",
+    [
+        ("Roughly a third of applicants were turned away at the consulate.", "a third", 100 / 3),
+        ("Two-thirds of the relocated firms said they would not return.", "Two-thirds", 200 / 3),
+        ("A quarter of requests now concern alternative civilian service.", "A quarter", 25.0),
+        ("Half of the respondents plan to stay abroad.", "Half", 50.0),
+        ("Half of the respondents plan to stay abroad, and another third said they had not decided.",
+         "another third", 100 / 3),
+        ("One-fifth of respondents had children with them.", "One-fifth", 20.0),
+        ("Half the men in the queue had no papers.", "Half", 50.0),
+        ("Some stayed in Georgia; the other half moved on to Turkey.", "the other half", 50.0),
+    ],
+)
+def test_fraction_words_are_percent_shares(text, raw, value):
+    f = by_raw(charted(extract_figures(text)), raw)
+    assert f.unit == "percent" and math.isclose(f.value, value, rel_tol=1e-6)
+    assert f.raw == text[f.start:f.end]
+
+
+def test_fraction_share_keeps_the_approximator_and_a_change_by_a_fraction():
+    f = by_raw(charted(extract_figures("Roughly a third of applicants were turned away.")), "a third")
+    assert f.approximate
+    f = by_raw(charted(extract_figures("The agency expects bookings to fall by a third next year.")), "a third")
+    assert f.unit == "percent" and f.rule == "fraction-change" and math.isclose(f.value, 100 / 3, rel_tol=1e-6)
+    assert "bookings" in (f.counts or "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They applied for asylum in a third country.",
+        "On the third day, a third convoy reached the checkpoint.",
+        "A third-party agency handled the paperwork.",
+        "The queue moved for half an hour and then stopped.",
+        "He travelled with his half-brother.",
+        "Cases rose sharply in the first half of 2023.",
+        "He has lived abroad for a quarter of a century.",
+        "They drove for half of the day without a break.",
+        "Results for the third quarter were published in May.",
+    ],
+)
+def test_ordinals_and_amounts_are_not_fraction_shares(text):
+    assert not any(f.unit == "percent" for f in extract_figures(text)), text
+
+
+def test_hypothetical_or_first_person_fraction_is_kept_low():
+    for text in ("Even if half of them come back, the damage is done.",
+                 "“Half of my classmates have already left,” he said."):
+        f = by_raw(extract_figures(text), "half" if text.startswith("Even") else "Half")
+        assert f.unit == "percent" and f.confidence < 0.5, text
+
+
+# ---------------------------------------------------------------------------
+# Held-out round 2, class 15: currencies of destination countries
+
+
+@pytest.mark.parametrize(
+    "text, raw, value, unit",
+    [
+        ("A room near the bus station cost 12,000 tenge a night.", "12,000 tenge", 12_000, "kzt"),
+        ("Flats in Batumi now rent for 1,500 lari a month.", "1,500 lari", 1_500, "gel"),
+        ("The taxi from the border cost 25,000 Armenian drams.", "25,000 Armenian drams", 25_000, "amd"),
+        ("Rents in Antalya reached 30,000 Turkish lira.", "30,000 Turkish lira", 30_000, "try"),
+        ("A shared flat in Dubai costs AED 5,000 a month.", "AED 5,000", 5_000, "aed"),
+        ("A bed in Bishkek cost 800 som.", "800 som", 800, "kgs"),
+        ("The guesthouse in Samarkand charged 200,000 Uzbek som.", "200,000 Uzbek som", 200_000, "uzs"),
+        ("A bus ticket to Ulaanbaatar cost 60,000 tugriks.", "60,000 tugriks", 60_000, "mnt"),
+        ("A studio in Novi Sad rents for 40,000 Serbian dinars.", "40,000 Serbian dinars", 40_000, "rsd"),
+        ("Rooms in Haifa go for 3,000 shekels.", "3,000 shekels", 3_000, "ils"),
+        ("The fine was ₸50,000 at the checkpoint.", "₸50,000", 50_000, "kzt"),
+        ("Landlords asked for 900 GEL up front.", "900 GEL", 900, "gel"),
+        ("The fund paid out 2m tenge to families.", "2m tenge", 2_000_000, "kzt"),
+    ],
+)
+def test_foreign_currencies_are_money_with_iso_units(text, raw, value, unit):
+    f = by_raw(charted(extract_figures(text)), raw)
+    assert f.unit == unit and f.value == value and f.rule.startswith("money")
+
+
+def test_currency_lookalikes_are_not_money():
+    figs = extract_figures("The barman poured 5 drams of whisky for 20 guests.")
+    assert not any(f.unit == "amd" for f in figs)
+    figs = extract_figures("Volunteers said they would try 3 routes.")
+    assert not any(f.unit == "try" for f in figs)

@@ -351,3 +351,43 @@ def test_person_is_the_traveller_only_as_subject(gaz):
     text = "Nikita Orlov is a designer. He said his brother had fled to Turkey."
     (r,) = routes(text, gaz, [person("Nikita Orlov", text, "Orlov")])
     assert r.person is None
+
+
+# ---- held-out round 2, class 7: coordinated "to X" series and "from A to B" -----------------
+
+
+def test_one_movement_verb_governs_a_series_of_to_phrases(gaz):
+    text = ("Most of the reservists drove to Kazakhstan across the steppe, to Georgia by the mountain road, "
+            "or to Finland before the border closed.")
+    rs = routes(text, gaz)
+    assert [r.destination.country_code for r in rs if r.confidence >= 0.5] == ["KZ", "GE", "FI"]
+    assert all(r.mode == "land" for r in rs)
+    text = "He fled to Armenia by car and to Turkey a month later."
+    assert dests(text, gaz) == ["AM", "TR"]
+    text = "Many of them went to Kazakhstan and Kyrgyzstan, or to Uzbekistan if they had relatives there."
+    assert dests(text, gaz) == ["KZ", "KG", "UZ"]
+
+
+def test_moved_from_origin_to_destination(gaz):
+    text = "The journalist, who moved from Yekaterinburg to Tbilisi last autumn, now runs a newsletter."
+    (r,) = routes(text, gaz)
+    assert r.destination.country_code == "GE" and r.rule == "from-to" and r.confidence >= 0.5
+    assert r.origin is not None and r.origin.name == "Yekaterinburg"
+    text = "The family relocated from Novosibirsk to Almaty in October, then to Bishkek, and finally on to Istanbul."
+    assert dests(text, gaz) == ["KZ", "KG", "TR"]
+
+
+def test_class7_negatives_no_movement_or_no_coordination(gaz):
+    cases = [
+        ("He fled to Georgia, close to Armenia and Azerbaijan.", ["GE"]),
+        ("He drove to Kazakhstan, next to China.", ["KZ"]),
+        ("They flew to Dubai, and their friends sent money to Serbia.", ["AE"]),
+        ("She wrote to Germany, to France and to Italy asking for visas.", []),
+        ("The pipeline runs from Russia to Turkey under the Black Sea.", []),
+        ("The new road goes from Moscow to Minsk.", []),
+        ("Prices went from 200 to 300 in Georgia.", []),
+    ]
+    for text, want in cases:
+        assert dests(text, gaz) == want, text
+    # an earlier emigration stays below the bar
+    assert dests("He moved from Kyiv to Warsaw in 2015.", gaz) == []
