@@ -21,29 +21,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from exodus.metrics import CATALOGUE, metric_labels
+from exodus.units import unit_label as _unit_label
 
 # Okabe & Ito (2008), colour-blind safe. Black last: it reads as "axis" otherwise.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 # After eight outlets colours repeat, so the symbol changes too.
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star")
 
-UNIT_LABELS = {
-    "people": "people",
-    "percent": "%",
-    "km": "km",
-    "roubles": "roubles",
-    "usd": "US dollars",
-    "gbp": "pounds",
-    "eur": "euros",
-    "fold": "x-fold",
-    "cases": "cases",
-    "requests": "requests",
-    "soldiers": "soldiers",
-    "flights": "flights",
-    "years": "years",
-    "count": "count",
-    "vehicles": "vehicles",
-}
 
 OTHER_LABEL = "Other reported figures"
 FLAG = "reports differ"
@@ -82,7 +66,7 @@ def md_text(value) -> str:
 # ---------------------------------------------------------------- labels and numbers
 
 def unit_label(unit: str | None) -> str:
-    return UNIT_LABELS.get(unit or "", unit or "")
+    return _unit_label(unit)
 
 
 def metric_ids(present: Iterable[str] = ()) -> list[str]:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exodus.metrics import CATALOGUE, metric_labels
+from exodus.units import unit_forms
 
 # Okabe-Ito, colour-blind safe; black is kept for the context lines.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
@@ -33,24 +34,6 @@ CONTEXT_EVENTS: tuple[tuple[str, str, str, str], ...] = (
      "https://en.wikipedia.org/wiki/2022_Russian_mobilization"),
 )
 
-# How a value reads with its unit: (prefix, suffix). Unknown units are shown as words.
-_UNIT_FORMS = {
-    "people": ("", " people"),
-    "cases": ("", " cases"),
-    "requests": ("", " requests"),
-    "soldiers": ("", " soldiers"),
-    "flights": ("", " flights"),
-    "years": ("", " years"),
-    "percent": ("", "%"),
-    "percentage_points": ("", " pp"),
-    "fold": ("", "-fold"),
-    "km": ("", " km"),
-    "roubles": ("", " roubles"),
-    "usd": ("$", ""),
-    "gbp": ("£", ""),
-    "eur": ("€", ""),
-    "count": ("", ""),
-}
 
 
 # ---------------------------------------------------------------- text safety
@@ -103,7 +86,7 @@ def _number(x: float) -> str:
 
 def format_value(value: float, unit: str, value_high: float | None = None, approximate: bool = False) -> str:
     """'12 km', '300,000 people', '80%', '10–12 km', '~2,000 people' (approximate: 'about', 'over')."""
-    prefix, suffix = _UNIT_FORMS.get(str(unit), ("", f" {unit}"))
+    prefix, suffix = unit_forms(str(unit))
     number = _number(value)
     if value_high is not None and not (isinstance(value_high, float) and math.isnan(value_high)) \
             and value_high != value:

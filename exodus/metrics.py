@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from exodus.units import MONEY_UNITS
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -32,7 +34,7 @@ def _m(metric_id, label, units, counts, context=(), none_of=(), description=""):
     return Metric(metric_id, label, frozenset(units), counts, tuple(context), tuple(none_of), description)
 
 
-_MONEY = {"roubles", "usd", "gbp", "eur"}
+_MONEY = MONEY_UNITS
 _HEADS = {"people", "soldiers", "count"}
 
 CATALOGUE: tuple[Metric, ...] = (
