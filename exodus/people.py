@@ -9,10 +9,13 @@ Yevgeny") or a verb right after them. Surnames and spelling variants are merged
 into the fullest form; a full-named person's bare surname anywhere is theirs. A
 lone first name with its own description ("Sergei, a 40-year-old mechanic") is a
 new person, not a namesake's alias. A word after "At/In/Near X," is a place.
-Organisations are ministries/agencies (with the article's country adjective),
+Organisations are ministries/agencies (with their own country, "France’s"/"French",
+else the article's most frequent country adjective),
 well-known institutions, capitalised names ending in an organisation word
 ("Federal Security Service", with a bracketed acronym as alias), and names given
-an organisation appositive ("X, an antiwar organisation").
+an organisation appositive ("X, an antiwar organisation") or someone speaking or
+working for them ("a spokesperson for X", "developers at X"). organisation_kinds()
+says what kind an organisation is, for "the company said".
 """
 from __future__ import annotations
 
@@ -169,10 +172,15 @@ _LOCATIVE_PLACE = re.compile(
     rf"(?:\b(?:[Aa]t|[Ii]n|[Nn]ear|[Oo]utside)|(?:^|(?<=[.!?]\s)|(?<=\n))From)[ \t]+(?P<name>{_TOKEN})(?=\s*,)",
     re.M,
 )
+# Nouns that say what kind of organisation a name is ("X, a software firm", "the airline X").
+_ORG_KIND_NOUNS = (
+    r"organi[sz]ation|group|outlet|network|newspaper|company|agency|charity|movement|project|channel|"
+    r"service|website|site|platform|union|party|ngo|foundation|initiative|firm|broadcaster|publication|"
+    r"portal|bank|ministry|start-?up|airline|carrier|association|coalition|corporation|retailer|operator"
+)
+# "X, a Moscow-founded software firm"; not "X, the group’s coordinator" (a person's role).
 _ORG_APPOSITIVE = re.compile(
-    r"^\s*,\s*(?:an?|the)\s+(?:[\w’'-]+\s+){0,4}?(?:organi[sz]ation|group|outlet|network|newspaper|"
-    r"company|agency|charity|movement|project|channel|service|website|site|platform|union|"
-    r"party|ngo|foundation|initiative|firm|broadcaster|publication|portal|bank|ministry)\b",
+    rf"^\s*,\s*(?:an?|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?:{_ORG_KIND_NOUNS})\b(?![’']s\b)",
     re.I,
 )
 _ORG_NOUN_AFTER = re.compile(
@@ -181,21 +189,37 @@ _ORG_NOUN_AFTER = re.compile(
     r"television|tv|radio)\b",
     re.I,
 )
+# Weaker evidence that a capitalised name is an organisation: someone speaks or works for it
+# ("a spokesperson for X", "the engineering team at X"). Not before a possessive ("staff at
+# Orlov’s café"), and never when the name is also part of a person's name in the article.
+_ORG_ROLE_BEFORE = re.compile(
+    r"\b(?:spokes(?:man|woman|person|people)|representatives?|press\s+(?:officer|secretary|service|office))"
+    r"\s+(?:for|of|at|from)\s+(?:the\s+)?$",
+    re.I,
+)
+_EMPLOYER_BEFORE = re.compile(
+    r"\b(?:team|staff|employees|engineers|developers|programmers|workers|executives|managers)\s+(?:at|of)\s+$",
+    re.I,
+)
 
 _MINISTRY_TOPICS = (
     r"defen[cs]e|interior|internal\s+affairs|foreign(?:\s+affairs)?|justice|health|finance|emergenc(?:y|ies)|"
     r"economy|economic\s+development|education|labou?r|digital\s+development|culture|transport|"
     r"energy|agriculture|industry|trade|communications|home|war"
 )
+# A country before a ministry: an adjective ("French") or a possessive ("France’s", "the UK's").
+_COUNTRY_BEFORE = (
+    rf"(?:(?P<poss>(?-i:[{_L}][{_l}]+(?:[ \t]+[{_L}][{_l}]+){{0,2}}|[{_L}]{{2,3}}))[’']s\s+|(?P<adj>[{_L}][{_l}]+)\s+)?"
+)
 _ORG_PATTERNS = (
-    # "the (Russian) Ministry of Defense", "the Ministry of Foreign Affairs"
+    # "the (Russian) Ministry of Defense", "the Ministry of Foreign Affairs", "Armenia’s Ministry of Economy"
     re.compile(
-        rf"\b(?:(?P<adj>[{_L}][{_l}]+)\s+)?(?P<head>Ministry|Department|Office|Agency|Committee|Service|Council)"
+        rf"\b{_COUNTRY_BEFORE}(?P<head>Ministry|Department|Office|Agency|Committee|Service|Council)"
         rf"\s+(?:of|for)\s+(?:the\s+)?(?P<topic>(?:[{_L}][{_l}]+)(?:\s+(?:and\s+)?[{_L}][{_l}]+)?)"
     ),
-    # "the (Russian) defense ministry", "the Foreign Ministry"
+    # "the (Russian) defense ministry", "the Foreign Ministry", "France’s foreign ministry"
     re.compile(
-        rf"\b(?:(?P<adj>[{_L}][{_l}]+)\s+)?(?P<topic>{_MINISTRY_TOPICS})\s+(?P<head>ministry|department)\b",
+        rf"\b{_COUNTRY_BEFORE}(?P<topic>{_MINISTRY_TOPICS})\s+(?P<head>ministry|department)\b",
         re.I,
     ),
 )
@@ -245,6 +269,44 @@ def _country_names() -> frozenset[str]:
                 names.add((row.get("name") or "").lower())
                 names.update(a.lower() for a in (row.get("aliases") or "").split("|") if a)
     return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def _country_demonyms() -> dict[str, str]:
+    """Lower-cased country name or alias -> its first demonym ('france' -> 'French'), '' when none."""
+    path = Path(__file__).with_name("gazetteer") / "countries.csv"
+    out: dict[str, str] = {}
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                dem = (row.get("demonyms") or "").split("|")[0]
+                for n in [row.get("name") or "", *(row.get("aliases") or "").split("|")]:
+                    if n:
+                        out.setdefault(n.lower(), dem)
+    return out
+
+
+def _possessive_country(poss: str) -> tuple[str | None, int]:
+    """(adjective, offset of the country name) for a possessive run: "France" -> ("French", 0),
+    "The UK" -> ("British", 4), "In Andorra" -> ("Andorra’s", 3) without a demonym; (None, 0)
+    when no trailing part of the run is a country."""
+    toks = list(re.finditer(r"\S+", poss))
+    for i, t in enumerate(toks):
+        name = " ".join(x.group(0) for x in toks[i:])
+        dem = _country_demonyms().get(name.lower())
+        if dem is not None:
+            return (dem or f"{name}’s"), t.start()
+    return None, 0
+
+
+def _country_of(poss: str | None, adj: str | None) -> str | None:
+    """The country qualifier of an organisation as an adjective: "French" for "French" or
+    "France’s"; "Andorra’s" when the gazetteer has no demonym; None when neither names a country."""
+    if adj and adj.lower() in country_adjectives():
+        return adj[0].upper() + adj[1:]
+    if poss:
+        return _possessive_country(re.sub(r"\s+", " ", poss))[0]
+    return None
 
 
 def country_adjectives() -> frozenset[str]:
@@ -330,7 +392,8 @@ def _single_token_evidence(text: str, s: int, e: int) -> bool:
 
 _ORG_NOUN_BEFORE = re.compile(
     r"\b(?:outlet|newspaper|agency|channel|website|group|organi[sz]ation|network|broadcaster|"
-    r"company|firm|portal|site|publication|movement|project|platform|tabloid|daily|weekly|magazine)\s+$",
+    r"company|firm|portal|site|publication|movement|project|platform|tabloid|daily|weekly|magazine|"
+    r"start-?up|airline|carrier|bank|charity|foundation|ngo|retailer|operator|search\s+engine|app)\s+$",
     re.I,
 )
 
@@ -339,6 +402,14 @@ def _is_org_context(text: str, s: int, e: int) -> bool:
     after = text[e:e + 120]
     before = text[max(0, s - 40):s]
     return bool(_ORG_APPOSITIVE.match(after) or _ORG_NOUN_AFTER.match(after) or _ORG_NOUN_BEFORE.search(before))
+
+
+def _is_weak_org_context(text: str, s: int, e: int) -> bool:
+    """Someone speaks or works for the name: "a spokesperson for X", "developers at X"."""
+    before = text[max(0, s - 40):s]
+    if re.match(r"[’']s\b", text[e:e + 3]):
+        return False
+    return bool(_ORG_ROLE_BEFORE.search(before) or _EMPLOYER_BEFORE.search(before))
 
 
 def _locative_places(text: str) -> frozenset[str]:
@@ -352,6 +423,7 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
     place_words = _locative_places(text)
     persons: list[tuple[int, int, str]] = []
     orgs: list[tuple[int, int, str]] = []
+    weak: list[tuple[int, int, str]] = []  # organisations only by weak evidence
     for m in _RUN.finditer(text):
         run_toks = m.group(0).split()
         if any(t.lower() in ORG_HEADS for t in run_toks):
@@ -370,6 +442,9 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
             if _is_org_context(text, s, e):
                 orgs.append((s, e, surface))
                 continue
+            if _is_weak_org_context(text, s, e):
+                weak.append((s, e, surface))
+                continue
             # "the Soft Power", "the Nasha Niva newspaper": a determiner right before is not a person
             if s == m.start() and re.search(r"\b(?:the|a|an|its|their|our)\s+$", text[max(0, s - 8):s]):
                 continue
@@ -386,6 +461,13 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
                 ):
                     continue
             persons.append((s, e, surface))
+    # "a spokesman for Navalny" when the article also names Alexei Navalny: a person, not an org
+    name_toks = {t.lower() for _, _, p in persons for t in p.split()}
+    for s, e, surface in weak:
+        if surface.lower() in name_toks or any(t.lower() in name_toks for t in surface.split()):
+            persons.append((s, e, surface))
+        else:
+            orgs.append((s, e, surface))
     return persons, orgs
 
 
@@ -483,49 +565,72 @@ def _dominant_adjective(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _strip_country(form: str) -> str:
+    """'France’s foreign ministry' / 'French foreign ministry' -> 'foreign ministry'."""
+    m = re.match(rf"(?:{_COUNTRY_BEFORE})", form, re.I)
+    if m and _country_of(m.group("poss"), m.group("adj")) is not None:
+        return form[m.end():]
+    return form
+
+
 def _topic_key(topic: str) -> str:
     t = re.sub(r"\s+", " ", topic.lower()).replace("defence", "defense")
     return {"foreign affairs": "foreign", "internal affairs": "interior", "emergencies": "emergency"}.get(t, t)
 
 
 def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
-    adjs = country_adjectives()
     dominant = _dominant_adjective(text)
-    by_key: dict[tuple[str, str], _Entity] = {}
-    spans: list[tuple[int, int, tuple[str, str]]] = []
+    # (start, end, head, topic, country) of every ministry-like mention, in text order
+    found: list[tuple[int, int, str, str, str | None]] = []
     for pat in _ORG_PATTERNS:
         for m in pat.finditer(text):
-            adj = m.group("adj")
-            s = m.start() if adj and adj.lower() in adjs else m.start("topic") if m.re is _ORG_PATTERNS[1] else m.start("head")
-            if adj and adj.lower() not in adjs:
-                adj = None
-            key = (m.group("head").lower(), _topic_key(m.group("topic")))
-            if any(a <= s < b for a, b, _ in spans):
+            country = _country_of(m.group("poss"), m.group("adj"))
+            if country is not None:
+                s = m.start("adj") if m.group("adj") else m.start("poss") + _possessive_country(m.group("poss"))[1]
+            else:
+                s = m.start("topic") if m.re is _ORG_PATTERNS[1] else m.start("head")
+            if any(a <= s < b for a, b, *_ in found):
                 continue
-            ent = by_key.setdefault(key, _Entity(kind="organisation"))
-            surface = text[s:m.end()]
-            ent.forms.append(surface)
-            ent.mentions.append((s, m.end()))
-            spans.append((s, m.end(), key))
+            found.append((s, m.end(), m.group("head").lower(), _topic_key(m.group("topic")), country))
+    found.sort()
+    # The country attached to a mention ("France’s", "French") wins over the article's usual
+    # adjective. An unqualified mention ("the foreign ministry") is the last qualified one of
+    # the same kind before it, or the only country that kind is given later; else the article's.
+    by_key: dict[tuple[str, str, str | None], _Entity] = {}
+    spans: list[tuple[int, int, tuple[str, str, str | None]]] = []
+    for s, e, head, topic, country in found:
+        if country is None:
+            prior = [k for _, _, k in spans if k[:2] == (head, topic) and k[2] is not None]
+            later = {c for _, _, h, t, c in found if (h, t) == (head, topic) and c is not None}
+            if prior:
+                country = prior[-1][2]
+            elif len(later) == 1:
+                country = next(iter(later))
+        key = (head, topic, country)
+        ent = by_key.setdefault(key, _Entity(kind="organisation"))
+        ent.forms.append(text[s:e])
+        ent.mentions.append((s, e))
+        spans.append((s, e, key))
     # "the ministry" refers back to the last named ministry (or forward to the first one)
     for m in _BARE_MINISTRY.finditer(text):
         s, e = m.start("head"), m.end("head")
         if any(a <= s < b for a, b, _ in spans):
             continue
-        prior = [k for a, _, k in sorted(spans) if a < s and k[0] == "ministry"]
-        later = [k for a, _, k in sorted(spans) if k[0] == "ministry"]
+        prior = [k for a, _, k in spans if a < s and k[0] == "ministry"]
+        later = [k for a, _, k in spans if k[0] == "ministry"]
         key = prior[-1] if prior else (later[0] if later else None)
         if key is None:
             continue
         by_key[key].forms.append("the " + m.group("head").lower())
         by_key[key].mentions.append((m.start(), e))
     out = list(by_key.values())
-    for ent in out:
-        with_adj = [f for f in ent.forms if f.split()[0].lower() in adjs]
-        base = with_adj[0] if with_adj else next(f for f in ent.forms if not f.lower().startswith("the "))
-        if not with_adj and dominant:
-            base = f"{dominant} {base}"
-        ent.canonical = base
+    for key, ent in by_key.items():
+        country = key[2] or dominant
+        # the first form written with its country ("Serbian Ministry of Interior") gives the wording
+        qualified = [_strip_country(f) for f in ent.forms if _strip_country(f) != f]
+        bare = [f for f in ent.forms if not f.lower().startswith("the ")]
+        base = qualified[0] if qualified else (bare[0] if bare else ent.forms[0])
+        ent.canonical = f"{country} {base}" if country else base
     # institutions and appositive organisations
     named: dict[str, _Entity] = {}
     for m in _INSTITUTIONS.finditer(text):
@@ -611,6 +716,12 @@ def _all_mentions(text: str, ent: _Entity) -> None:
     )
 
 
+def _name_word_before(text: str, pos: int) -> bool:
+    """Is there a capitalised word right before ``pos`` that could be part of a name?"""
+    m = re.search(rf"([{_L}][{_l}]*)[ \t]+$", text[max(0, pos - 30):pos])
+    return bool(m) and m.group(1).lower() not in COMMON_CAPITALISED and m.group(1).lower() not in _RUN_OPENERS
+
+
 def _add_surname_forms(text: str, entities: list[_Entity]) -> None:
     """A full-named person's bare surname anywhere in the article refers back to them
     ("Kuznetsov paid for his bicycle"), even where the sentence gives no other evidence.
@@ -628,8 +739,9 @@ def _add_surname_forms(text: str, entities: list[_Entity]) -> None:
         if sur.lower() in lower_words or _is_stop_token(sur) or _is_place(sur):
             continue
         # only a standalone occurrence: not part of a longer capitalised run ("Anna Kuznetsov")
+        # ("For Orlov, the question ...": a capitalised function word before it does not count)
         standalone = any(
-            not re.search(rf"[{_L}][{_l}]*[ \t]+$", text[max(0, m.start() - 30):m.start()])
+            not _name_word_before(text, m.start())
             and not re.match(rf"[ \t]+[{_L}]", text[m.end():m.end() + 2])
             for m in re.finditer(rf"(?<![^\W\d_]){re.escape(sur)}(?![^\W\d_])", text)
         )
@@ -643,6 +755,62 @@ def _drop_nested_mentions(entities: list[_Entity]) -> None:
     for ent in entities:
         ent.mentions = [m for m in ent.mentions
                         if not any(o != m and o[0] <= m[0] and m[1] <= o[1] for o in spans)]
+
+
+# What a definite description of an organisation ("the company said") can refer back to: the
+# kinds of organisation each head noun covers. A kind comes from organisation_kinds().
+ORG_REFERENCE_KINDS: dict[str, frozenset[str]] = {
+    "company": frozenset("company firm start-up startup business corporation airline carrier bank operator "
+                         "retailer platform app employer search engine".split()) | {"search engine"},
+    "firm": frozenset("company firm start-up startup business corporation employer".split()),
+    "airline": frozenset({"airline", "carrier"}),
+    "carrier": frozenset({"airline", "carrier"}),
+    "bank": frozenset({"bank"}),
+    "group": frozenset("group organisation organization charity ngo foundation movement network initiative "
+                       "project association coalition".split()),
+    "organisation": frozenset("group organisation organization charity ngo foundation movement network "
+                              "initiative project association coalition".split()),
+    "charity": frozenset("charity foundation ngo organisation organization group".split()),
+    "agency": frozenset("agency service bureau".split()),
+}
+ORG_REFERENCE_KINDS["organization"] = ORG_REFERENCE_KINDS["organisation"]
+ORG_REFERENCE_KINDS["start-up"] = ORG_REFERENCE_KINDS["startup"] = ORG_REFERENCE_KINDS["firm"]
+
+# Name words that give an organisation's kind ("Aeroflot Airlines", "Tinkoff Bank", "Yandex LLC").
+_NAME_KINDS = {
+    "airlines": "airline", "airways": "airline", "bank": "bank", "group": "group", "company": "company",
+    "corporation": "corporation", "corp": "company", "inc": "company", "ltd": "company", "llc": "company",
+    "plc": "company", "gmbh": "company", "agency": "agency", "service": "service", "bureau": "bureau",
+    "foundation": "foundation", "fund": "foundation", "association": "association",
+    "movement": "movement", "network": "network", "initiative": "initiative", "project": "project",
+}
+_KIND_WORD = re.compile(rf"\b(?P<kind>{_ORG_KIND_NOUNS}|search\s+engine|app|ngo)\b", re.I)
+
+
+def organisation_kinds(text: str, org: Person) -> frozenset[str]:
+    """Kinds of an organisation ('company', 'airline', 'group', 'employer', ...) from its name
+    ("... Airlines") and from how the article introduces it: "X, a software firm", "the
+    start-up X", "developers at X" (an employer). Used to resolve "the company said"."""
+    kinds: set[str] = set()
+    for form in (org.canonical, *org.aliases):
+        for tok in re.findall(r"[\w-]+", form.lower()):
+            if tok in _NAME_KINDS:
+                kinds.add(_NAME_KINDS[tok])
+    for s, e in org.mentions:
+        before = text[max(0, s - 40):s]
+        after = text[e:e + 120]
+        m = _ORG_APPOSITIVE.match(after)
+        if m:
+            kinds.add(_KIND_WORD.findall(m.group(0))[-1].lower())
+        m = _ORG_NOUN_BEFORE.search(before)
+        if m:
+            kinds.add(re.sub(r"\s+", " ", m.group(0).strip().lower()))
+        m = _ORG_NOUN_AFTER.match(after)
+        if m:
+            kinds.add(m.group(0).split()[-1].lower())
+        if _EMPLOYER_BEFORE.search(before):
+            kinds.add("employer")
+    return frozenset(k.replace("startup", "start-up").replace("organization", "organisation") for k in kinds)
 
 
 def find_people(text: str) -> list[Person]:

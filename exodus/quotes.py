@@ -1,9 +1,12 @@
 """Direct quotations with speaker attribution.
 
-A quote is the words inside quotation marks (curly or straight doubles; a
-single-quoted span only at top level, e.g. in headlines). Nested single quotes
-belong to the outer quote; apostrophes are never marks. Each quote's span is
-contiguous text without the marks, so ``text[q.start:q.end] == q.text``.
+A quote is the words inside quotation marks: “curly”, "straight", «guillemets»
+and „low-high“ doubles (one line each in _DOUBLE_STYLES; the opening mark fixes
+which marks close it), and ‘single’/‹single› quotes only at top level, e.g. in
+headlines. Marks nested in a quote belong to it; apostrophes are never marks. A
+quote mostly in another script («...», — сказал он) is a low-confidence candidate.
+Each quote's span is contiguous text without the marks, so
+``text[q.start:q.end] == q.text``.
 
 Marks are paired per paragraph so an unbalanced mark never swallows the article:
 an unclosed quote ends at its paragraph, continues into the next paragraph when
@@ -18,9 +21,12 @@ quote in its sentence), ``trailing-attribution`` (later in the sentence),
 the paragraph), ``paragraph-speaker`` (another sentence of the paragraph names the
 speaker), ``bare-continuation`` (a paragraph that is only a quote continues the
 previous paragraph's quote). Pronouns and definite descriptions ("he", "the man")
-resolve to the last person who was the subject of a sentence; unnamed people
+resolve to the last person who was the subject of a sentence, skipping people the
+article marks as the other gender ("a woman", "because she ..."); unnamed people
 ("a man", "a Russian man in his 30s") give speaker None with a description,
 unless a naming phrase follows ("a cook who gave only his first name, Timur").
+Organisations speak through their spokespeople ("a spokesperson for X", "an X
+spokesman" -> X) and definite descriptions ("the company" -> the last company named).
 """
 from __future__ import annotations
 
@@ -28,7 +34,14 @@ import re
 from dataclasses import dataclass, replace
 
 from exodus.model import Person, Quote
-from exodus.people import SPEECH_VERBS, TITLE_WORDS, country_adjectives, find_people
+from exodus.people import (
+    ORG_REFERENCE_KINDS,
+    SPEECH_VERBS,
+    TITLE_WORDS,
+    country_adjectives,
+    find_people,
+    organisation_kinds,
+)
 from exodus.text import paragraphs, sentences, words
 
 # Inverted order "“...,” said X": verbs that take the speaker after them.
@@ -52,7 +65,20 @@ _PERSON_NOUNS = (
     "researcher|scientist|photographer|citizen|native|local|passenger|traveller|traveler|tourist|"
     "migrant|mobilised|mobilized|recruit|veteran|diplomat|lawmaker|deputy|colleague|neighbour|neighbor|"
     "governor|mayor|minister|president|senator|ambassador|commander|general|chief|head|director|"
-    "chairman|chairwoman|founder|leader|coordinator|representative|aide|adviser|advisor|envoy"
+    "chairman|chairwoman|founder|leader|coordinator|representative|aide|adviser|advisor|envoy|"
+    "translator|interpreter|mechanic|welder|electrician|cook|chef|waiter|waitress|barista|courier|"
+    "accountant|architect|builder|miner|plumber|pilot|surgeon|dentist|cleaner|receptionist|landlord|"
+    "landlady|owner|shopkeeper|vendor|seller|lecturer|professor|tutor|carpenter|baker|salesman|"
+    "saleswoman|widow|grandson|granddaughter|uncle|aunt|nephew|niece|fiancée|fiancé|girlfriend|boyfriend"
+)
+# Words that fix a person's gender, so that "he" never refers back to "a woman" (and "she" to "a man").
+_FEMALE = frozenset(
+    """woman girl mother wife daughter sister grandmother granddaughter spokeswoman businesswoman
+    chairwoman saleswoman waitress landlady widow aunt niece fiancée girlfriend she her herself""".split()
+)
+_MALE = frozenset(
+    """man boy guy father husband son brother grandfather grandson spokesman businessman chairman
+    salesman landlord uncle nephew fiancé boyfriend he him his himself""".split()
 )
 _GENERIC_PERSON = frozenset({"man", "woman", "boy", "girl", "guy", "person"})
 _PLURAL_NOUNS = (
@@ -62,7 +88,36 @@ _PLURAL_NOUNS = (
     "reservists|deserters|diplomats|lawmakers|locals|citizens|passengers|travellers|tourists|"
     "migrants|families|parents|guys|others|police|guards"
 )
-_QUOTE_CHARS = "“”\""
+
+
+@dataclass(frozen=True)
+class _MarkStyle:
+    """One style of double quotation marks; adding a style is one line in _DOUBLE_STYLES."""
+
+    open: str  # the opening mark
+    close: str  # marks that close it
+    reopen: str  # marks that, while it is open, mean it was never closed and a new quote starts
+    tight: bool  # opens only right before a word ("« Previous" in a nav line is not a quote)
+
+
+# Marks of another style inside an open quote are nested and belong to it (“...«...»...”).
+_DOUBLE_STYLES: tuple[_MarkStyle, ...] = (
+    _MarkStyle("“", "”\"", "“", tight=False),  # English curly; a stray straight mark closes too
+    _MarkStyle('"', "”\"", "“", tight=True),  # straight marks
+    _MarkStyle("«", "»", "«", tight=True),  # guillemets: French, Russian, many European outlets
+    _MarkStyle("„", "“”", "„", tight=True),  # low-high: German, Polish, Czech, Russian nested
+)
+_STYLE_BY_OPEN = {st.open: st for st in _DOUBLE_STYLES}
+# Single marks: (open, close). Only top-level single quotes are quotes; nested ones are part of
+# the outer quote. ’ is also an apostrophe, which _is_apostrophe tells apart.
+_SINGLE_STYLES: tuple[tuple[str, str], ...] = (("‘", "’"), ("‹", "›"), ("‚", "‘"))
+_QUOTE_CHARS = "".join(dict.fromkeys(c for st in _DOUBLE_STYLES for c in st.open + st.close))
+_OPENERS = "".join(dict.fromkeys(st.open for st in _DOUBLE_STYLES))
+_CLOSERS = "".join(dict.fromkeys(c for st in _DOUBLE_STYLES for c in st.close))
+# Not a comma or a mark: an appositive ("X, ..., said") never crosses a quote.
+# A thousands separator ("1,400 employees") does not end an appositive.
+_NO_MARK = "(?:[^," + re.escape(_QUOTE_CHARS) + r"]|(?<=\d),(?=\d))"
+_NBSP = "\u00a0\u202f"  # French typography puts a no-break space inside « »
 # A modifier inside a person NP ("a young Russian man"): not a function word or verb.
 _MOD = (r"(?!(?:of|and|or|to|that|who|whom|which|with|for|by|in|on|at|from|as|is|was|were|are|"
         r"has|had|have|said|says|told|tells|the|a|an|his|her|their|among|between|against|about|into|over|"
@@ -124,64 +179,88 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _scan_doubles(text: str, ps: int, pe: int, para: int) -> list[_Raw]:
-    """Pair double marks inside one paragraph; curly marks tell open from close."""
-    out: list[_Raw] = []
+def _opens(text: str, i: int, pe: int, style: _MarkStyle) -> bool:
+    """Does the mark at ``i`` open a quote? Tight styles need a word right after the mark."""
+    if not style.tight:
+        return True
+    nxt = text[i + 1] if i + 1 < pe else " "
+    return not nxt.isspace() or nxt in _NBSP
+
+
+def _pair_doubles(text: str, ps: int, pe: int) -> tuple[list[tuple[int, int | None]], int | None]:
+    """Pair double marks in text[ps:pe]: ([(open, close or None when never closed)], still-open mark).
+
+    The opening mark fixes the style, so only its own closers close it: „...“ and «...» work
+    next to “...”, and marks of another style inside a quote are nested in it.
+    """
+    pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
+    style: _MarkStyle | None = None
     for i in range(ps, pe):
         ch = text[i]
         if ch not in _QUOTE_CHARS:
             continue
-        if open_at is None:
-            if ch == "“" or (ch == '"' and (i + 1 < pe and not text[i + 1].isspace())):
-                open_at = i
+        if style is None:
+            st = _STYLE_BY_OPEN.get(ch)
+            if st is not None and _opens(text, i, pe, st):
+                open_at, style = i, st
             continue
-        if ch in "”\"":
-            s, e = _trim(text, open_at + 1, i)
-            if e > s:
-                out.append(_Raw(open_at, s, e, i, para))
-            open_at = None
-        elif ch == "“":  # a new opening mark: the previous quote was never closed
-            s, e = _trim(text, open_at + 1, i)
-            if e > s:
-                out.append(_Raw(open_at, s, e, None, para))
+        if ch in style.close:
+            pairs.append((open_at, i))
+            open_at, style = None, None
+        elif ch in style.reopen:  # a new opening mark: the previous quote was never closed
+            pairs.append((open_at, None))
             open_at = i
+            style = _STYLE_BY_OPEN[ch]
+    return pairs, open_at
+
+
+def _scan_doubles(text: str, ps: int, pe: int, para: int) -> list[_Raw]:
+    """Pair double marks inside one paragraph (see _pair_doubles)."""
+    out: list[_Raw] = []
+    pairs, open_at = _pair_doubles(text, ps, pe)
     if open_at is not None:
-        s, e = _trim(text, open_at + 1, pe)
+        pairs.append((open_at, None))
+    for o, c in pairs:
+        s, e = _trim(text, o + 1, c if c is not None else pe)
         if e > s:
-            out.append(_Raw(open_at, s, e, None, para))
+            out.append(_Raw(o, s, e, c, para))
     return out
 
 
 def _scan_singles(text: str, ps: int, pe: int, para: int, inside: list[tuple[int, int]]) -> list[_Raw]:
-    """Top-level ‘...’ quotes (headlines, link lines); nested ones belong to their outer quote."""
+    """Top-level ‘...’ / ‹...› quotes (headlines, link lines); nested ones belong to their outer quote."""
     out: list[_Raw] = []
-    i = ps
-    while True:
-        i = text.find("‘", i, pe)
-        if i < 0:
-            return out
-        if any(a <= i < b for a, b in inside) or (i > ps and not re.match(r"[\s(\[–—-]", text[i - 1])):
-            i += 1
-            continue
-        j = i + 1
-        close = None
+    taken = list(inside)
+    for op, cl in _SINGLE_STYLES:
+        i = ps
         while True:
-            j = text.find("’", j, pe)
-            if j < 0:
+            i = text.find(op, i, pe)
+            if i < 0:
                 break
-            nxt = text[j + 1] if j + 1 < pe else " "
-            if not _is_apostrophe(text, j) and (nxt.isspace() or nxt in ".,:;!?)]–—-"):
-                close = j
-                break
-            j += 1
-        if close is None or close - i > 300:
-            i += 1
-            continue
-        s, e = _trim(text, i + 1, close)
-        if e > s:
-            out.append(_Raw(i, s, e, close, para, single=True))
-        i = close + 1
+            if any(a <= i < b for a, b in taken) or (i > ps and not re.match(r"[\s(\[–—-]", text[i - 1])):
+                i += 1
+                continue
+            j = i + 1
+            close = None
+            while True:
+                j = text.find(cl, j, pe)
+                if j < 0:
+                    break
+                nxt = text[j + 1] if j + 1 < pe else " "
+                if not (cl == "’" and _is_apostrophe(text, j)) and (nxt.isspace() or nxt in ".,:;!?)]–—-"):
+                    close = j
+                    break
+                j += 1
+            if close is None or close - i > 300:
+                i += 1
+                continue
+            s, e = _trim(text, i + 1, close)
+            if e > s:
+                out.append(_Raw(i, s, e, close, para, single=True))
+                taken.append((i, close + 1))
+            i = close + 1
+    return out
 
 
 def _find_raw_quotes(text: str, paras: list[tuple[int, int]]) -> list[_Raw]:
@@ -248,7 +327,10 @@ class _Context:
                 self.mentions.append(_Np(s, e, p.canonical, None, kind))
         self.mentions.sort(key=lambda n: n.start)
         self.nps = self._unnamed_nps()
-        self.all_nps = sorted(self.mentions + self.nps, key=lambda n: (n.start, -n.end))
+        self.org_nps = self._organisation_nps()
+        # a person NP inside "a spokesperson for the ministry" is the organisation's voice, not a person
+        self.nps = [n for n in self.nps if not any(o.start <= n.start and n.end <= o.end for o in self.org_nps)]
+        self.all_nps = sorted(self.mentions + self.nps + self.org_nps, key=lambda n: (n.start, -n.end))
         self.skip_sentence = self._non_narrative()
 
     # people without a name -------------------------------------------------
@@ -264,6 +346,10 @@ class _Context:
         for m in pat.finditer(self.text):
             if any(n.start <= m.start("head") < n.end for n in self.mentions):
                 continue
+            if not re.fullmatch(_PERSON_NOUNS, m.group("head").lower()) and not _adjective_is_person(
+                self.text, m.end("head")
+            ):
+                continue  # "the Baltic states", "a Russian court": the adjective qualifies a noun
             # "the man" / "the 22-year-old" refer back; "the governor" is just an unnamed role
             definite = m.group("det").lower() in {"the", "this", "that"} and (
                 m.group("head").lower() in _GENERIC_PERSON or re.search(r"\d", m.group("mods")) is not None
@@ -282,6 +368,58 @@ class _Context:
             desc = re.sub(r"\s+", " ", m.group(0))
             out.append(_Np(m.start(), m.end(), None, desc[0].lower() + desc[1:], "plural"))
         return out
+
+    # organisations speaking ------------------------------------------------
+    def _organisation_nps(self) -> list[_Np]:
+        """Organisations as speakers, following the gold convention that an organisation's
+        spokesperson or a definite description of it speaks for the organisation:
+        "the company" / "the airline" (the last organisation of that kind named before it),
+        "a spokesperson for X" and "an X spokesman" (X an organisation; a person's name after
+        the role, as in "Kremlin spokesman Dmitry Peskov", makes it that person's quote).
+        """
+        text = self.text
+        orgs = [p for p in self.people if p.kind == "organisation"]
+        kinds = {p.canonical: organisation_kinds(text, p) for p in orgs}
+        out: list[_Np] = []
+        heads = "|".join(sorted(ORG_REFERENCE_KINDS, key=len, reverse=True))
+        for m in re.finditer(rf"\b[Tt]he[ \t]+(?P<head>{heads})\b(?![’'-])", text):
+            if any(n.start <= m.start("head") < n.end for n in self.mentions):
+                continue  # part of a name ("the Moscow Helsinki Group")
+            want = ORG_REFERENCE_KINDS[m.group("head").lower()]
+            fits = [p for p in orgs if kinds[p.canonical] & want]
+            before = [(s, p.canonical) for p in fits for s, e in p.mentions if e <= m.start()]
+            name = max(before)[1] if before else (fits[0].canonical if len(fits) == 1 else None)
+            desc = None if name else text[m.start():m.end()].lower()
+            out.append(_Np(m.start(), m.end(), name, desc, "org" if name else "unnamed"))
+        named_orgs = [n for n in self.mentions if n.kind == "org"] + [n for n in out if n.name]
+        role = r"spokes(?:man|woman|person)|representative|press[ \t]+(?:secretary|officer)"
+        # "a spokesperson for the Ministry of Defence"
+        for m in re.finditer(rf"\b(?:[Aa]n?|[Tt]he|[Oo]ne)[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{role})"
+                             rf"[ \t]+(?:for|of|at|from)[ \t]+", text):
+            org = next((n for n in named_orgs if n.start == m.end() or
+                        (n.start > m.end() and re.fullmatch(r"the[ \t]+", text[m.end():n.start]))), None)
+            if org is not None:
+                out.append(self._org_voice(m.start(), org.end, org.name))
+        # "an Interior Ministry spokeswoman", "the Kremlin spokesman" (not "... spokesman Dmitry Peskov")
+        for org in named_orgs:
+            m = re.match(rf"(?:[’']s)?[ \t]+(?:(?:chief|senior|deputy|official|press)[ \t]+)?(?:{role})\b(?![’'])",
+                         text[org.end:org.end + 40])
+            if not m:
+                continue
+            end = org.end + m.end()
+            if any(n.kind == "named" and n.start - end in (0, 1) for n in self.mentions):
+                continue
+            det = re.search(r"\b(?:[Aa]n?|[Tt]he)[ \t]+$", text[max(0, org.start - 5):org.start])
+            start = org.start - (len(det.group(0)) if det else 0)
+            out.append(self._org_voice(start, end, org.name))
+        return out
+
+    def _org_voice(self, start: int, end: int, org: str | None) -> _Np:
+        """An organisation's spokesperson; a name given right after ("..., Ivan Petrov,") wins."""
+        name = self._naming_after(end)
+        if name:
+            return _Np(start, end, name, None, "named")
+        return _Np(start, end, org, None, "org")
 
     def _naming_after(self, pos: int) -> str | None:
         """"a man named Yuri", "the man, who identified himself only as Yevgeny", "a Russian, Ivan Petrov,"."""
@@ -328,7 +466,7 @@ class _Context:
 
     def is_sentence_para(self, k: int) -> bool:
         s, e = self.paras[k]
-        tail = self.text[s:e].rstrip(" ”\"’')]")
+        tail = self.text[s:e].rstrip(" ')]’›‘" + _CLOSERS)
         return bool(tail) and tail[-1] in ".!?…"
 
     def sent_index(self, pos: int) -> int:
@@ -356,7 +494,7 @@ class _Context:
         """The person NP that is the subject of a verb at ``pos`` (appositives skipped)."""
         gap = re.compile(
             # an acronym/bracket, then a relative clause: "the Service (FSB), which runs ..., said"
-            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*,[^,“”\"]{{1,160}},\s*|\([^)]*\)\s*|,[^,“”\"]{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
+            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*,{_NO_MARK}{{1,160}},\s*|\([^)]*\)\s*|,{_NO_MARK}{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
             rf"(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?\s+)?(?:{_ADV}\s+)*$"
         )
         best = None
@@ -374,6 +512,23 @@ class _Context:
             if named:
                 best = named[-1]
         return best
+
+
+def _adjective_is_person(text: str, end: int) -> bool:
+    """A country adjective used as a person ("a Russian who fled", "a Georgian, 40, said"): the
+    next word is not a noun it qualifies. Only clause material may follow: punctuation, a
+    relative or preposition, an auxiliary or a speech verb."""
+    m = re.match(r"[ \t]*([a-z]+)?", text[end:end + 30])
+    nxt = m.group(1) if m else None
+    if nxt is None:
+        return True
+    # a past-tense speech verb, or says/tells ("Baltic states", "Russian reports" are nouns)
+    if nxt in SPEECH_VERBS and (nxt.endswith("ed") or nxt in {"said", "told", "wrote", "says", "tells"}):
+        return True
+    return nxt in {
+        "who", "whose", "whom", "that", "in", "from", "living", "working", "with", "at", "on", "for",
+        "has", "had", "have", "is", "was", "will", "would", "can", "could", "also", "then", "later",
+        "now", "still", "recently", "and", "or", "aged", "named", "called", "by"}
 
 
 def _after_preposition(text: str, pos: int) -> bool:
@@ -439,6 +594,8 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
         for at, kind, obj in cands:
             if _inside_quote_marks(text, at, s) and kind != "quote":
                 continue
+            if kind in ("np", "quote") and _gender_clash(ctx, pronoun, kind, obj, e):
+                continue  # "he" does not refer back to "a woman": keep looking
             if kind == "pron":
                 if re.search(r"\b(?:whether|if|when|because|although|though|after|before|while|as|since|that|who|whom|until)\b",
                              text[s:at], re.I):
@@ -455,10 +612,43 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
     return None
 
 
+def _gender_of_words(desc: str | None) -> str | None:
+    toks = set(words(desc or ""))
+    fem, mal = bool(toks & _FEMALE), bool(toks & _MALE)
+    return "f" if fem and not mal else "m" if mal and not fem else None
+
+
+def _gender_clash(ctx: _Context, pronoun: str, kind: str, obj, sent_end: int) -> bool:
+    """Does a he/she pronoun disagree with the gender the article gives this person?
+
+    The gender comes from the description ("a woman", "a father of two") or, failing that, from
+    the first personal pronoun after the mention in its own sentence, with no other person in
+    between ("a developer, who asked not to be named because she ..."). Unknown never clashes.
+    """
+    want = {"he": "m", "she": "f"}.get(pronoun)
+    if want is None:
+        return False
+    if kind == "quote":
+        if obj.speaker:
+            return False
+        np = next((n for n in ctx.all_nps if n.start == obj.speaker_start and n.end == obj.speaker_end), None)
+        if np is None:
+            got = _gender_of_words(obj.speaker_desc)
+            return got is not None and got != want
+        obj, sent_end = np, ctx.sents[ctx.sent_index(np.start)][1]
+    got = _gender_of_words(obj.desc)
+    if got is None:
+        nxt = [n.start for n in ctx.all_nps if obj.end <= n.start < sent_end and n.kind != "plural"]
+        stop = min(nxt, default=sent_end)
+        m = re.search(r"\b(he|him|his|himself|she|her|herself)\b", ctx.text[obj.end:stop], re.I)
+        if m and not _inside_quote_marks(ctx.text, obj.end + m.start(), obj.end):
+            got = _gender_of_words(m.group(1))
+    return got is not None and got != want
+
+
 def _inside_quote_marks(text: str, pos: int, sent_start: int) -> bool:
     """Is ``pos`` inside quotation marks opened earlier in its sentence?"""
-    seg = text[sent_start:pos]
-    return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1
+    return _pair_doubles(text, sent_start, pos)[1] is not None
 
 
 def _subject_of_verb(ctx: _Context, vstart: int, resolved) -> _Who | None:
@@ -546,7 +736,7 @@ def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None
     after_close = (q.close + 1) if q.close is not None else q.end
     raw_tail = text[after_close:ctx.paras[q.para][1]]
     comma_after = raw_tail.lstrip().startswith(",")
-    if not (text[q.end:after_close + 1].strip(" ”\"’").startswith(",") or last in ",?!–—-" or comma_after
+    if not (text[q.end:after_close + 1].strip(" ’›" + _CLOSERS).startswith(",") or last in ",?!–—-" or comma_after
             or (q.close is not None and text[q.close - 1] == ",")):
         return None
     m = re.match(r"\s*,?\s*(?:[–—-]\s*)?", raw_tail)
@@ -566,7 +756,7 @@ def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None
         return "X-said-after", _pronoun_who(ctx, pm.group(1).lower(), p, resolved)
     n = ctx.np_at(p)
     if n is not None and n.start - p < 60:
-        vm = re.match(rf"(?:’s?)?\s*(?:,[^,“”]{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
+        vm = re.match(rf"(?:’s?)?\s*(?:,{_NO_MARK}{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
                       rf"[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?\s+)?(?:{_ADV}\s+)*({_SPEECH_RE})\b", text[n.end:n.end + 160])
         if vm:
             return "X-said-after", _who_from_np(ctx, n, resolved)
@@ -594,7 +784,7 @@ def _before_in_sentence(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | 
             rule = "according-to"
         elif verb in _PARTICIPLES:
             rule = "X-saying"
-        elif re.fullmatch(r"[^.“”]{0,60}?[:,]\s*", between):
+        elif re.fullmatch(rf"[^.{re.escape(_QUOTE_CHARS)}]{{0,60}}?[:,]\s*", between):
             rule = "X-said-colon"
         elif re.search(r"\bthat\b", between):
             rule = "X-said-that"
@@ -669,6 +859,13 @@ _BASE_CONFIDENCE = {
 def _usable(who: _Who) -> bool:
     """An attribution that settles the speaker: a name, a description, or an explicit pronoun."""
     return bool(who.name or who.desc or who.how == "pronoun")
+
+
+def _foreign_script(qtext: str) -> bool:
+    """Mostly letters outside the Latin script (Cyrillic, Greek, Georgian, Armenian...)."""
+    letters = [c for c in qtext if c.isalpha()]
+    latin = sum(1 for c in letters if c < "\u0250")  # Basic Latin to Latin Extended-B
+    return bool(letters) and latin < len(letters) / 2
 
 
 def _is_bare_paragraph(text: str, q: _Raw, paras: list[tuple[int, int]]) -> bool:
@@ -756,6 +953,10 @@ def _attribute(ctx: _Context, q: _Raw, i: int, raws: list[_Raw], done: list[Quot
         rule, conf = "caption", 0.3
         if who is None:
             speaker = desc = None
+    elif _foreign_script(qtext):
+        # «Я не пойду», — сказал он: a quote in another script is not English reporting; kept
+        # as a low-confidence candidate without a speaker
+        rule, conf, speaker, desc, who = "foreign-script", 0.3, None, None, None
     elif n_words < 4:
         rule, conf = "scare-quote", 0.3
     elif q.single and rule == "unattributed":

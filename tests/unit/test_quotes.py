@@ -283,7 +283,7 @@ def test_seed_quote_spans_are_exact_and_sorted(path: Path) -> None:
 
 
 _CHUNK = st.sampled_from(
-    ["“", "”", '"', "‘", "’", "don’t", " he said", ", said Ivan Petrov", ".", "\n\n", "Words here",
+    ["“", "”", '"', "‘", "’", "«", "»", "„", "‹", "›", "‚", "don’t", " he said", ", said Ivan Petrov", ".", "\n\n", "Words here",
      " ", "Anya", " says", ":", "?", " the ministry", "A man told Reuters"]
 )
 
@@ -475,17 +475,25 @@ def test_organisation_with_acronym_and_relative_clause_said_in_a_statement() -> 
 
 
 def test_person_of_an_organisation_is_the_speaker_not_the_organisation() -> None:
-    # negatives for class 8: the organisation after "of"/"for" or inside a role is not the speaker
+    # negative for class 8: the organisation after "of" in a named person's role is not the speaker
     text = art(
         "The queues were long, according to Captain Ivan Rudakov of the State Border Guard Service, "
         "who said “the night shift has doubled its staff this week.”",
+    )
+    assert speakers(text) == [("the night shift has doubled its staff this week.", "Ivan Rudakov")]
+
+
+def test_spokesman_of_a_named_organisation_speaks_for_it() -> None:
+    # Round 2 reconciles the earlier choice ("a ... Service spokesman" stayed unnamed) with the gold
+    # convention of both held-out sets and the seeds: a spokesperson's words are credited to the
+    # organisation. (No gold file in any set annotates such a quote as unnamed.)
+    text = art(
         "“We expect the numbers to fall next month,” a State Border Guard Service spokesman said.",
         "A spokesman for the State Border Guard Service said: “Nobody is being turned back without reason.”",
     )
     assert speakers(text) == [
-        ("the night shift has doubled its staff this week.", "Ivan Rudakov"),
-        ("We expect the numbers to fall next month", None),
-        ("Nobody is being turned back without reason.", None),
+        ("We expect the numbers to fall next month", "State Border Guard Service"),
+        ("Nobody is being turned back without reason.", "State Border Guard Service"),
     ]
 
 
@@ -520,3 +528,188 @@ def test_pronoun_does_not_jump_over_a_newly_introduced_person() -> None:
     )
     (q,) = only(text)
     assert q.speaker is None
+
+
+# ------------------------------------------------------------------ held-out set 2 failure classes (invented sentences)
+
+
+def test_guillemets_are_quote_marks() -> None:
+    # class 1: «...» pairs like “...”, with the same attribution rules
+    text = art(
+        "«Nobody at the station asked for our papers,» said Ruslan Gafarov, a driver from Orenburg. "
+        "«We simply walked through.»"
+    )
+    assert speakers(text) == [
+        ("Nobody at the station asked for our papers", "Ruslan Gafarov"),
+        ("We simply walked through.", "Ruslan Gafarov"),
+    ]
+
+
+def test_low_high_german_style_marks_are_quote_marks() -> None:
+    text = art(
+        "„We are full until Sunday,“ said Hanna Keller, who runs a guesthouse in Narva.",
+        "„Some guests sleep in the kitchen,” Keller said.",
+    )
+    assert speakers(text) == [
+        ("We are full until Sunday", "Hanna Keller"),
+        ("Some guests sleep in the kitchen", "Hanna Keller"),
+    ]
+
+
+def test_marks_nested_inside_guillemets_belong_to_the_outer_quote() -> None:
+    text = art(
+        "«They told us ‹wait for the list› and then closed the gate,» said Marat Aliyev, 41.",
+        "«The sign said „closed“ all week,» Aliyev said.",
+    )
+    qs = extract_quotes(text)
+    assert [q.text for q in qs] == [
+        "They told us ‹wait for the list› and then closed the gate",
+        "The sign said „closed“ all week",
+    ]
+    assert {q.speaker for q in qs} == {"Marat Aliyev"}
+    for q in qs:
+        assert text[q.start:q.end] == q.text
+
+
+def test_guillemets_in_navigation_lines_are_not_quotes() -> None:
+    # negative for class 1: a mark must touch the word it opens; stray closers open nothing
+    text = art("Home » World » Europe", "« Previous story | Next story »", "Queues grew at the border on Friday.")
+    assert extract_quotes(text) == []
+
+
+def test_quote_in_another_script_is_kept_low_without_a_speaker() -> None:
+    # negative for class 1: Russian dash attribution is not English reporting; no speaker is invented
+    text = art("Ivan Petrov left on Monday. «Я не пойду на эту войну», — сказал он. Many men said the same.")
+    (q,) = extract_quotes(text)
+    assert q.text == "Я не пойду на эту войну"
+    assert q.speaker is None and q.confidence < 0.5
+
+
+def test_spokesperson_for_organisation_is_credited_to_it() -> None:
+    # class 2: "a spokesperson/representative for ORG" speaks for ORG (gold convention)
+    text = art(
+        "“Every seat on the morning flights was sold within an hour,” a spokesman for Ural Airlines said on Friday.",
+        "A representative of the Civic Assistance Committee said that the hotline “has never been this busy "
+        "in ten years”.",
+        "A spokeswoman for Kvadrat told reporters that the firm would “pay relocation costs for every "
+        "employee who asks”.",
+    )
+    assert speakers(text) == [
+        ("Every seat on the morning flights was sold within an hour", "Ural Airlines"),
+        ("has never been this busy in ten years", "Civic Assistance Committee"),
+        ("pay relocation costs for every employee who asks", "Kvadrat"),
+    ]
+
+
+def test_the_company_as_speaker_is_the_last_company_named() -> None:
+    # class 2: a definite description of an organisation refers back to the last one of that kind
+    text = art(
+        "Engineers at Fintrail, a payments start-up, began leaving in September.",
+        "“We moved forty people to Almaty in a fortnight,” the company, which employs 300 people, "
+        "said in a statement.",
+        "Ural Airlines added extra flights to Yerevan. “Demand is five times the usual,” the airline said.",
+    )
+    assert speakers(text) == [
+        ("We moved forty people to Almaty in a fortnight", "Fintrail"),
+        ("Demand is five times the usual", "Ural Airlines"),
+    ]
+
+
+def test_spokesperson_with_a_name_or_for_a_person_is_not_the_organisation() -> None:
+    # negatives for class 2: a name after the role wins; a spokesman for a person is not that person
+    text = art(
+        "Interior Ministry spokeswoman Irina Volk said: “Border checks are being carried out as usual.”",
+        "Alexei Navalny remains in prison.",
+        "“He has not received any letters for a month,” a spokesman for Navalny said.",
+    )
+    assert speakers(text) == [
+        ("Border checks are being carried out as usual.", "Irina Volk"),
+        ("He has not received any letters for a month", None),
+    ]
+
+
+def test_the_company_without_a_company_of_that_kind_stays_unnamed() -> None:
+    # negatives for class 2: nothing to refer back to, or only an organisation of another kind
+    for text in (
+        art("“Bookings have tripled since Wednesday,” the company said."),
+        art("Memorial, a human rights group, has documented the cases.",
+            "“Bookings have tripled since Wednesday,” the company said."),
+    ):
+        (q,) = only(text)
+        assert q.speaker is None and q.speaker_desc == "the company"
+
+
+def test_possessive_country_ministry_is_not_the_articles_usual_country() -> None:
+    # class 3: "Georgia’s health ministry" is Georgian even in an article about Russians
+    text = art(
+        "Russian officials said little. Russian men kept leaving. Russian banks froze accounts.",
+        "Georgia’s health ministry said on Monday that clinics were “coping with the extra patients from "
+        "the north”.",
+        "The Latvian foreign ministry said it would “not issue humanitarian visas to men of fighting age”.",
+    )
+    assert speakers(text) == [
+        ("coping with the extra patients from the north", "Georgian health ministry"),
+        ("not issue humanitarian visas to men of fighting age", "Latvian foreign ministry"),
+    ]
+
+
+def test_he_said_reaches_a_man_named_paragraphs_earlier_past_a_woman() -> None:
+    # class 4: the chain skips a person the article has marked as female ("because she ...")
+    text = art(
+        "Pavel Sidorenko, 33, a data analyst from Samara, moved to Tashkent in October.",
+        "Rents in the city have doubled since the spring, and landlords now ask for six months in advance.",
+        "“The office pays for my flat, but not forever,” said a nurse in Tashkent, who asked not to be "
+        "named because she fears for her parents.",
+        "Uzbekistan lets Russians stay for 90 days without a visa. “Maybe Georgia next, maybe Turkey,” he said.",
+    )
+    assert speakers(text) == [
+        ("The office pays for my flat, but not forever", None),
+        ("Maybe Georgia next, maybe Turkey", "Pavel Sidorenko"),
+    ]
+
+
+def test_he_said_through_his_and_non_person_sentences() -> None:
+    text = art(
+        "Ruslan Ibragimov, a 29-year-old welder, crossed into Kazakhstan in late September.",
+        "His brother stayed behind in Ufa. The family still speaks every evening by video.",
+        "Prices for flats in Uralsk tripled within a week, according to local agents.",
+        "“I will not go back while this goes on,” he said.",
+    )
+    assert speakers(text) == [("I will not go back while this goes on", "Ruslan Ibragimov")]
+
+
+def test_he_said_after_a_surname_that_follows_a_capitalised_function_word() -> None:
+    text = art(
+        "“The office found me a flat in two days,” said Pavel Sidorenko, a data analyst.",
+        "A colleague of his, a translator, stayed in Moscow, and she still writes to him every week.",
+        "For Sidorenko, the question is where to go next. “Maybe Georgia, maybe Turkey,” he said.",
+    )
+    assert speakers(text)[-1] == ("Maybe Georgia, maybe Turkey", "Pavel Sidorenko")
+
+
+def test_gender_never_sends_he_to_a_woman_or_she_to_a_man() -> None:
+    # negatives for class 4: "she" stays with the woman; "he" finds no woman and no name
+    text = art(
+        "Oleg Vasin, a lawyer in Kazan, has advised hundreds of men since September.",
+        "A mother of two from Kazan waited outside his office on Monday with her son's papers.",
+        "“They sent the summons to the wrong address,” she said.",
+    )
+    (q,) = only(text)
+    assert q.speaker is None and q.speaker_desc == "a mother"
+    text = art(
+        "Irina Lebedeva left Perm in October with her two sons.",
+        "“We could not wait for the second wave,” he said.",
+    )
+    (q,) = only(text)
+    assert q.speaker is None
+
+
+def test_country_adjective_before_a_noun_is_not_a_person() -> None:
+    # negative for class 4: "the Baltic states" / "a Russian court" are not people a pronoun can reach
+    text = art(
+        "Dmitri Sokolov, a 35-year-old designer, now lives in Belgrade.",
+        "Finland and the Baltic states have become all but impossible to reach, and a Russian court "
+        "fined two men last week.",
+        "“Serbia is fine for now,” he said.",
+    )
+    assert speakers(text) == [("Serbia is fine for now", "Dmitri Sokolov")]
