@@ -94,3 +94,13 @@ def test_same_written_number_in_the_same_unit_matches_across_spellings():
     assert figure_matches(gold, 300000.0, "300,000 rubles", "roubles")
     assert not figure_matches(gold, 300000.0, "300,000 rubles", "usd")
     assert not figure_matches(gold, 30000.0, "30,000 rubles", "roubles")
+
+
+def test_a_listed_figure_is_not_a_date_because_its_digits_occur_in_a_listed_date():
+    from exodus.evaluate import _is_date_like
+
+    assert not _is_date_like("11", ["11pm", "3 October"], is_gold_figure=True)
+    assert not _is_date_like("3", ["3 October"], is_gold_figure=True)
+    assert _is_date_like("3", ["3 October"], is_gold_figure=False)
+    assert _is_date_like("3 October", ["3 October"], is_gold_figure=True)
+    assert not _is_date_like("13", ["3 October"], is_gold_figure=False)  # whole tokens only
