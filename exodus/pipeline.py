@@ -137,7 +137,10 @@ def build(
             progress(i, len(articles))
 
     texts = {aid: ex.article.text for aid, ex in extractions}
-    order = {aid: (ex.article.published or "9999", ex.article.file) for aid, ex in extractions}
+    # The original of a story: earliest published; on a tie the longer text (rewrites
+    # condense), then the file name.
+    order = {aid: (ex.article.published or "9999", -len(ex.article.text), ex.article.file)
+             for aid, ex in extractions}
     story = link_rewrites(texts, order)
     links = {aid: ArticleLinks(s.story_id, s.rewrite_of, s.similarity) for aid, s in story.items()}
 
