@@ -60,7 +60,7 @@ st.caption(
     f"{filters.describe_filters(f)}: {len(view)} figure{'s' if len(view) != 1 else ''} from "
     f"{view['article_id'].nunique()} article{'s' if view['article_id'].nunique() != 1 else ''}"
     f" and {view['outlet'].nunique()} outlet{'s' if view['outlet'].nunique() != 1 else ''}"
-    + (f", {len(groups)} metric chart{'s' if len(groups) != 1 else ''}" if groups else "")
+    + (f", {len(groups)} metric{'s' if len(groups) != 1 else ''}" if groups else "")
     + (f", {len(other)} without a metric" if len(other) else "")
     + (f", **{len(differing)} in reports that differ**" if differing else "")
     + "."
@@ -87,11 +87,21 @@ if groups:
             },
             key="metric-overview",
         )
-    ncols = 1 if len(groups) == 1 else 2
-    for row_start in range(0, len(groups), ncols):
+    # A chart of one dot says less than a table row: with no metric picked, chart the
+    # metrics reported more than once (all of them when none is).
+    charted = charts.charted_groups(groups, metric)
+    if len(charted) < len(groups):
+        n_single = len(groups) - len(charted)
+        st.caption(
+            f"{n_single} metric{'s' if n_single != 1 else ''} with a single report "
+            f"{'is' if n_single == 1 else 'are'} listed in the table above, not charted: "
+            "pick one in the metric box to see its chart."
+        )
+    ncols = 1 if len(charted) == 1 else 2
+    for row_start in range(0, len(charted), ncols):
         # One st.columns row per pair, so the phone layout (columns stack) keeps catalogue order.
         cols = st.columns(ncols, gap="medium")
-        for col, (metric_id, unit, rows) in zip(cols, groups[row_start:row_start + ncols]):
+        for col, (metric_id, unit, rows) in zip(cols, charted[row_start:row_start + ncols]):
             with col.container(border=True):
                 hit = bool(set(rows["figure_id"]) & differing)
                 st.markdown(f"**{charts.md_text(charts.finding(rows, metric_id, unit, hit))}**")

@@ -572,3 +572,11 @@ def empty_message(metric: str | None, country: str | None = None, country_name: 
     if metric and what == "filter":
         hint += " or pick another metric"
     return "No figures " + " ".join(parts) + f". {hint}."
+
+
+def charted_groups(groups: list, metric: str | None) -> list:
+    """The (metric, unit, rows) groups to draw: all of them for a picked metric; otherwise those
+    with more than one report (a one-dot chart says less than a table row), or all when none has."""
+    if metric:
+        return list(groups)
+    return [g for g in groups if len(g[2]) >= 2] or list(groups)

@@ -384,3 +384,15 @@ def test_conflict_figure_has_one_row_per_source_side_by_side():
     assert [t.y[0] for t in fig.data] == ["AP<br>2022-09-23", "&lt;b&gt;Reuters&lt;/b&gt;<br>2022-09-26"]
     assert [t.x[0] for t in fig.data] == [10, 16]  # both values, neither merged
     assert fig.layout.xaxis.title.text == "Reported value (km)"
+
+
+def test_only_metrics_reported_more_than_once_are_charted_in_the_overview():
+    import pandas as pd
+
+    from components import charts
+
+    one, two = pd.DataFrame({"figure_id": ["a"]}), pd.DataFrame({"figure_id": ["b", "c"]})
+    groups = [("m1", "km", one), ("m2", "km", two)]
+    assert [g[0] for g in charts.charted_groups(groups, None)] == ["m2"]
+    assert [g[0] for g in charts.charted_groups(groups, "m1")] == ["m1", "m2"]
+    assert [g[0] for g in charts.charted_groups([groups[0]], None)] == ["m1"]  # nothing repeats: chart all
