@@ -19,12 +19,17 @@ Units (``Figure.unit``), the data contract's list plus the extensions marked *:
                                                        code in lower case (tenge, lari,
                                                        dram, lira, dirham, som, tugrik,
                                                        dinar, shekel)
-  years, months*, weeks*, days*, hours*                ages and durations
+  years, months*, weeks*, days*, hours*                ages and durations (minutes are
+                                                       stored in hours: 20 minutes = 0.333)
 
 Kinds: quantity | range | age | duration | conversion*. A ``conversion`` is a
 parenthetical restatement of the previous figure in other units ("10 kilometers
 (6 miles)"); its value is the value of the figure it restates (in that
 figure's unit) and its confidence is low, so it is never counted twice.
+
+Ranges are "18 to 27", "18-60", "between 18 and 27" and "2 or 3 per cent"; a distance named with
+"a" after a preposition ("to less than a kilometre", "for a mile") is 1 km / 1.609 km, approximate.
+A bare "som" is Uzbek or Kyrgyz by the nearest country or city named.
 
 Shares written as fractions in words ("a third of requests", "two-thirds of", "another
 third said") are ``percent`` figures whose ``raw`` is the fraction words. A bare number that
@@ -550,6 +555,8 @@ _UNIT_AFTER: list[tuple[re.Pattern[str], str, float, str]] = [
     (re.compile(r"\s*(?:euros?|EUR)\b", re.I), "eur", 1.0, "quantity"),
     *((re.compile(r"\s*(?:" + rx + r")(?!\w)", re.I), code, 1.0, "quantity") for rx, code in _CURRENCY_NAMES),
     (re.compile(r"\s*(?:" + "|".join(_CURRENCY_CODES) + r")\b"), "iso-code", 1.0, "quantity"),
+    # minutes in hours (the unit catalogue has no minutes): "twenty minutes" = 0.333 hours
+    (re.compile(r"[\s-]+(?:minutes?|mins?)\b", re.I), "hours", 1 / 60, "duration"),
     (re.compile(r"[\s-]+hours?\b", re.I), "hours", 1.0, "duration"),
     (re.compile(r"[\s-]+days?\b", re.I), "days", 1.0, "duration"),
     (re.compile(r"[\s-]+weeks?\b", re.I), "weeks", 1.0, "duration"),
@@ -588,6 +595,29 @@ def _currency_before(text: str, pos: int) -> tuple[str, int] | None:
     return _CURRENCY_UNITS.get(sym, "usd"), pos - len(m.group(0))
 
 
+# A bare "som" is the currency of both Uzbekistan and Kyrgyzstan: the country named nearest to
+# the amount decides (the sentence first, then the whole article); Kyrgyz som when neither is named.
+_SOM_CUES = (
+    (re.compile(r"\b(?:Uzbek(?:istan|istani|s)?|Tashkent|Samarkand|Bukhara|Andijan|Namangan|Ferghana|Fergana|"
+                r"Nukus|Khiva)\b"), "uzs"),
+    (re.compile(r"\b(?:Kyrgyz(?:stan|stani|s)?|Kirghiz(?:ia)?|Bishkek|Osh|Jalal-Abad|Karakol|Issyk-Kul)\b"), "kgs"),
+)
+
+
+def _som_currency(text: str, pos: int, sent_start: int, sent_end: int) -> str:
+    """'uzs' or 'kgs' for a bare 'som' at pos, from the nearest country or city name."""
+    for lo, hi in ((sent_start, sent_end), (0, len(text))):
+        best: tuple[int, str] | None = None
+        for rx, code in _SOM_CUES:
+            for m in rx.finditer(text, lo, hi):
+                d = abs(m.start() - pos)
+                if best is None or d < best[0]:
+                    best = (d, code)
+        if best is not None:
+            return best[1]
+    return "kgs"
+
+
 # ---------------------------------------------------------------------------
 # Figures that are not number tokens: vague plurals, fractions, multiplier verbs
 
@@ -620,6 +650,16 @@ _MULT_WORD = re.compile(
     r"|(?P<twice>twice)(?=\s+(?:as|more|" + _COMPARAND + r")\b))\b",
     re.IGNORECASE,
 )
+# A distance written with an article instead of a number, as the object of a preposition:
+# "shortened to less than a kilometre", "walked for a mile", "a queue of a few kilometres".
+# Not "roubles a kilometre" (a rate), "a kilometre-long queue" (a modifier) or "a fraction of a mile".
+_WORD_DISTANCE = re.compile(
+    r"\b(?:to|for|than|of)\s+(?:(?:about|around|roughly|nearly|almost|just|only|barely|more\s+than|"
+    r"less\s+than|under|over)\s+)?(?P<raw>a\s+(?P<few>few\s+)?(?P<unit>kilomet(?:er|re)s?|km|miles?))\b(?![-\w])",
+    re.IGNORECASE,
+)
+_NOT_WHOLE_BEFORE = re.compile(r"\b(?:fractions?|tenths?|hundredths?|thirds?|quarters?|halves|half|parts?|"
+                               r"per\s?cent|percent|bit|couple)\s+$", re.IGNORECASE)
 _MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
                 "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
 
@@ -766,7 +806,26 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None  # "almost double"
         figs.append(Figure(m.start(), m.end(), m.group(0), value, "fold", counts or None,
                            "multiplier-word", 0.75, approximate=approx))
-    return figs + _share_figures(text, spans)
+    return figs + _distance_word_figures(text, spans) + _share_figures(text, spans)
+
+
+def _distance_word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
+    """'less than a kilometre' (1 km), 'for a mile' (1.609 km), 'of a few kilometres' (vague, kept
+    low). A distance named with 'a' is a round, approximate figure."""
+    figs: list[Figure] = []
+    for m in _WORD_DISTANCE.finditer(text):
+        if _NOT_WHOLE_BEFORE.search(_before(text, m.start(), 30)):
+            continue  # "a fraction of a mile", "a tenth of a kilometre"
+        few, unit = m.group("few") is not None, m.group("unit").lower()
+        if few != unit.endswith("s"):
+            continue  # "a kilometres", "a few mile": not a distance phrase
+        value = (3.0 if few else 1.0) * (1.609344 if unit.startswith("mile") else 1.0)
+        s_start, s_end = _sentence_span(spans, m.start(), text)
+        counts = _phrase_before(text, m.start(), s_start) or _phrase_after(text, m.end(), s_end)
+        figs.append(Figure(m.start("raw"), m.end("raw"), m.group("raw"), round(value, 6), "km", counts or None,
+                           "distance-words" if not few else "vague-distance", 0.3 if few else 0.75,
+                           approximate=True))
+    return figs
 
 
 # ---------------------------------------------------------------------------
@@ -859,6 +918,12 @@ def _range_partner(text: str, toks: list[_Tok], i: int, sent_end: int) -> tuple[
             r"\s*%?\s+to\s+(?:\$|£|€)?", gap):
         if b.value > a.value:
             return i + 1, "to"
+    # "2 or 3 per cent", "two or three thousand": an uncertain amount, one range figure. Only
+    # an ascending pair with nothing but "or" between ("2021 or 2022" is excluded as years).
+    # "€5,000 or 6,000 dollars" names two prices in two currencies: a symbol must be on both or neither.
+    alt = re.fullmatch(r"\s*%?\s+or\s+(?P<sym>\$|£|€)?", gap)
+    if alt and b.value > a.value and (alt.group("sym") is None) == (_currency_before(text, a.start) is None):
+        return i + 1, "or"
     return None
 
 
@@ -996,11 +1061,12 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
             if re.match(r"\s+(?:a|per|each)\s+(?:day|week|month)\b|\s+(?:ago|later|earlier|before|after)\b",
                         text[unit.end:unit.end + 16]):
                 return None  # "24 hours a day", "two days before": schedule or time reference
-            if tok.spelled and value == 1 and not re.match(r"-", text[end:end + 1]):
+            if tok.spelled and value == 1 and kind == "quantity" and not re.match(r"-", text[end:end + 1]):
                 return None  # "one day", "one year" used adverbially
-            return Figure(s, unit.end, text[s:unit.end], value, unit.unit,
+            return Figure(s, unit.end, text[s:unit.end], round(value * unit.factor, 6), unit.unit,
                           _phrase_after(text, unit.end, sent_end) or _phrase_before(text, s, sent_start) or None,
-                          "duration", 0.3, value_high=value_high, approximate=approx, kind="duration")
+                          "duration", 0.3, value_high=round(value_high * unit.factor, 6) if value_high is not None else None,
+                          approximate=approx, kind="duration")
         if unit.unit == "fold" and re.match(r"x\b", text[end:end + 2]) and tok.spelled:
             unit = None
     if unit is not None:
@@ -1010,6 +1076,8 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
         conf = 0.9
         rule = {"percent": "percent", "percentage_points": "percent", "fold": "fold",
                 "km": "distance"}.get(unit.unit, "money-word")
+        if unit.unit == "kgs" and not re.search(r"kyrgyz|kirghiz", text[end:raw_end], re.I):
+            unit = replace(unit, unit=_som_currency(text, s, sent_start, sent_end))
         if unit.unit in _MONEY_UNITS:
             counts = _phrase_before(text, s, sent_start) or _phrase_after(text, raw_end, sent_end)
             if unit.unit == "gbp" and "sterling" not in text[end:raw_end].lower():
@@ -1022,7 +1090,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
                                        r"journey|drive|walk|road|route|stretch|zone|corridor|"
                                        r"jam|stretching)", after, re.I) else (
                 _phrase_before(text, s, sent_start) or after)
-        if tok.spelled and value == 1 and unit.unit not in ("km", "percent"):
+        if tok.spelled and value == 1 and kind == "quantity" and unit.unit not in ("km", "percent"):
             return None
         return Figure(s, raw_end, text[s:raw_end], fig_value, unit.unit, counts or None, rule, conf,
                       value_high=fig_high, approximate=approx, kind=kind)
@@ -1053,8 +1121,8 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
                           _phrase_after(text, raw_end, sent_end) or None, "ratio", 0.75,
                           approximate=approx)
 
-    if tok.spelled and value == 1:
-        return None  # pronoun/determiner "one"
+    if tok.spelled and value == 1 and kind == "quantity":
+        return None  # pronoun/determiner "one" ("one or two people" is a range)
 
     # Counted things.
     noun = _noun_after(text, end, sent_end)

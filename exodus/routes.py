@@ -5,7 +5,9 @@ matched against trigger patterns ("fled to", "left for", "landed in", "now in", 
 + queues, "flights ... to"); a listed place ("Turkey, Armenia and Serbia") inherits the trigger
 of the place before it. A few rules read further: a movement to "countries ..." whose members are
 listed after a colon or "such as"; and the words AFTER a place (list): "X reported 3,000 arrivals",
-"X, Y and Z among the most popular destinations". Each route carries the rule that fired and a
+"X, Y and Z among the most popular destinations", "Serbia and Armenia each absorbed tens of thousands";
+a fronted "In X," with an arrival verb ("he had flown in"); an entry point of a flow into "the country"
+("by air through X"); an elliptical conjunct ("two went to X and one to Y"). Each route carries the rule that fired and a
 confidence. Precision first: a place with no trigger is not a destination.
 """
 from __future__ import annotations
@@ -89,6 +91,12 @@ _RULES: tuple[_Rule, ...] = (
     _r("fled-to", r"\b(?:" + _MOTION + r")\s+" + _ADV + r"(?:to|into|towards?)", 0.85),
     # "moved from Moscow to Riga", "relocated from St Petersburg to Belgrade": an origin between
     # the movement verb and "to" (people's verbs only: a road also "runs from X to Y")
+    # "drive straight through Kirkenes on the E105 towards Finland": a direction of travel after a
+    # few words of route (no punctuation between); driving, walking and cycling are by land
+    _r("towards", r"\b(?:drive|drives|drove|driving|driven|walk|walks|walked|walking|cycle|cycles|cycled|cycling|"
+       r"ride|rides|rode|riding|hitchhiked|hitchhiking)\b(?:\s+[\w’'.-]+){1,7}?\s+towards?", 0.75, "land"),
+    _r("towards", r"\b(?:head|heads|headed|heading|travel|travels|travell?ed|travell?ing|continue[sd]?|continuing|"
+       r"flee|flees|fled|fleeing)\b(?:\s+[\w’'.-]+){1,7}?\s+towards?", 0.7),
     _r("from-to", r"\b(?:" + _FROM_TO_VERBS + r")\s+" + _ADV + r"from\s+(?:[\w.’'-]+\s+){1,4}?(?:in)?to", 0.8),
     _r("fled-x-to", r"\b(?:fled|left|escaped|leaving|fleeing|escaping|leave|flee)\s+(?:[\w.’'-]+\s+){1,3}?(?:to|into)", 0.8),
     _r("en-route", r"\b(?:en\s+route|on\s+(?:his|her|their|my|our|the)\s+way|in\s+transit)\s+(?:to|for)", 0.75),
@@ -140,11 +148,19 @@ _LIST_INTRO = re.compile(
     r"(?::|[,\s](?:such\s+as|including|like|notably|chiefly|mainly|mostly|especially|among\s+them|in\s+particular)\b,?)"
     r"\s*$", re.I)
 _LIST_INTRO_RULE = _Rule("to-countries-list", re.compile("$"), 0.8, None, False)
+# Subjects of an elliptical conjunct ("..., and one to Y", "the rest to Z", "three more to W").
+_ELLIPTIC_SUBJECT = (
+    r"(?:one|another|others|some|many|most|several|a\s+few|a\s+handful|the\s+rest|the\s+others|"
+    r"(?:a|one|another)\s+(?:third|quarter|half)|half|\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+    r"dozens|hundreds|thousands)"
+)
 # "drove to Georgia through Upper Lars, to Mongolia in the east, or to Finland": one movement
 # verb governs a coordinated series of "to X" phrases, with a few modifier words between them.
 _COORD_TO = re.compile(
     r"(?:\s+[\w’'-]+){0,6}?\s*(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)"
-    r"(?:(?:then|later|eventually|finally|also|on|even|mostly|mainly|either)\s+){0,2}(?:in)?to\s+" + _FILLER,
+    r"(?:(?:then|later|eventually|finally|also|on|even|mostly|mainly|either)\s+){0,2}"
+    # an elliptical second conjunct keeps the verb: "two had gone to X and one to Y"
+    r"(?:" + _ELLIPTIC_SUBJECT + r"\s+(?:(?:more|others?|of\s+them)\s+)?)?(?:in)?to\s+" + _FILLER,
     re.I,
 )
 # The words right before a destination end in "to"/"into": it is the head of a "to X" phrase.
@@ -161,13 +177,34 @@ _SUBJECT_LEFT = re.compile(
 # "Mongolia, which shares a border with Russia, reported 3,000 arrivals", "Georgia's interior
 # ministry said 10,000 Russians a day were entering the country": a country counting people who
 # come in is a destination (class 2).
+# Verbs of a country taking people in: "Serbia and Armenia each absorbed tens of thousands".
+_RECEIVING_VERBS = (r"absorbed|absorbs|absorbing|hosted|hosts|hosting|accepted|accepts|admitted|admits|"
+                    r"welcomes|welcoming|received|receives|took\s+in|takes\s+in|taken\s+in")
+# The same verbs with a bare count whose people were named earlier in the sentence ("Georgia recorded
+# 112,000 arrivals, and Serbia absorbed tens of thousands"): the count must end its phrase, so that
+# "hosted 3 summits" or "received $5bn in loans" do not count.
+_RECEIVED_COUNT = re.compile(
+    r"^\s+(?:(?:has|have|had|also|already|alone|itself|each|all|both|together|between\s+them)\s+){0,3}"
+    r"(?:" + _RECEIVING_VERBS + r"|(?:saw|sees|has\s+seen|have\s+seen)\s+(?:an?\s+)?(?:\w+\s+)?(?:influx|inflow)\s+of)\s+"
+    r"(?:(?:about|around|roughly|nearly|almost|some|over|more\s+than|at\s+least|an\s+estimated|perhaps|another|"
+    r"a\s+further)\s+)?"
+    r"(?:(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|(?:several|a\s+few|many)\s+thousand|"
+    r"\d[\d,.]*(?:\s*(?:thousand|million|k|m)\b)?|(?:two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|"
+    r"forty|fifty|a|one)\s+(?:hundred\s+)?(?:thousand|million))"
+    r"(?:\s+(?:more|each|apiece|between\s+them|of\s+them))?\s*(?:[,.;)]|$|\s+(?:in|over|during|since|by|last|this|"
+    r"that|after|before|within|and|while|according)\b)"
+)
+# People on the move named earlier in the sentence, for _RECEIVED_COUNT.
+_MOVERS = re.compile(r"\b(?:arrivals|entrants|newcomers|emigrants|émigrés|emigres|relocants|exiles|draftees|"
+                     r"reservists|Russians|Russian\s+(?:citizens|nationals|men))\b")
 _REPORTED_ARRIVALS = re.compile(
     r"^(?:['’]s(?:\s+[\w-]+){1,4}?)?(?:\s*,\s+(?:which|where|whose|a|an|the|home\s+to)\b[^;:“”\"]{1,100}?,)?\s+"
-    r"(?:(?:has|have|had|also|already|alone|itself)\s+){0,2}"
+    r"(?:(?:has|have|had|also|already|alone|itself|each|all|both|together|between\s+them)\s+){0,3}"
     r"(?:(?:reported|reports|registered|registers|recorded|records|counted|counts|logged|logs|saw|sees|has\s+seen|"
-    r"received|receives|welcomed|took\s+in|takes\s+in|taken\s+in)\s+(?!no\b|zero\b|none\b|fewer\b)"
+    r"received|receives|welcomed|took\s+in|takes\s+in|taken\s+in|" + _RECEIVING_VERBS + r")\s+(?!no\b|zero\b|none\b|fewer\b)"
     r"[^.;:“”\"]{0,45}?\b(?:arrivals|entries|border\s+crossings|crossings|entrants|newcomers|influx|inflow|"
-    r"Russians|Russian\s+(?:citizens|nationals|men|arrivals|emigrants)|people\s+(?:arriving|entering|crossing))\b"
+    r"Russians|Russian\s+(?:[\w-]+\s+){0,2}?(?:citizens|nationals|men|arrivals|emigrants|workers|specialists|"
+    r"professionals|families|programmers|developers|students|relocants|exiles)|people\s+(?:arriving|entering|crossing))\b"
     # not "crossings into Russia" (the destination is named after) nor "Russians leaving"
     r"(?!\s+(?:in)?to\s+[A-Z])(?!\s+(?:who\s+)?(?:had\s+|have\s+|were\s+)?(?:leav|left|depart|return|exit|went\s+home))"
     r"|(?:said|says|say|reported|reports|announced|announces|estimated|estimates|calculated)\s+(?:that\s+)?"
@@ -489,10 +526,55 @@ def _right_rule(text: str, s: int, e: int, chain: tuple[int, int]) -> tuple[_Rul
     after = text[chain[1]:e]
     if _NAMED_DESTINATIONS.match(after):
         return _NAMED_DEST_RULE, None
-    if _SUBJECT_LEFT.search(text[s:chain[0]]) and _REPORTED_ARRIVALS.match(after):
+    if _SUBJECT_LEFT.search(text[s:chain[0]]) and (_REPORTED_ARRIVALS.match(after) or (
+            _RECEIVED_COUNT.match(after) and _MOVERS.search(text, s, chain[0]))):
         best = _nearest_mode(text, s, e, chain[0])
         return _REPORTED_RULE, ("land" if _LAND.search(text, s, e) else best[1] if best else None)
     return None
+
+
+# "64,000 Russians had entered the country ..., most of them by air through Tashkent": the place a
+# flow into "the country" came through is in the country entered (its airport or crossing).
+_ENTRY_VIA = re.compile(r"\b(?P<trig>by\s+(?P<how>air|plane|road|land|rail|train|bus|car|coach)|on\s+foot)\s+"
+                        r"(?:through|via)\s+(?:the\s+)?$", re.I)
+_ENTERED_COUNTRY = re.compile(r"\b(?:entered|entering|enter|enters|crossed\s+into|came\s+(?:in)?to|arrived\s+in)\s+"
+                              r"(?:the|this|its)\s+(?:country|territory|republic)\b", re.I)
+_ENTRY_VIA_RULE = _Rule("entry-via", re.compile("$"), 0.7, None, False)
+
+
+def _entry_via(text: str, s: int, pm: PlaceMention) -> tuple[_Rule, int, float, str | None] | None:
+    m = _ENTRY_VIA.search(text, max(s, pm.start - 40), pm.start)
+    if m is None or not _ENTERED_COUNTRY.search(text, s, m.start()):
+        return None
+    if _NEGATED.search(text, max(s, m.start() - 60), m.start()):
+        return None
+    mode = "air" if (m.group("how") or "").lower() in ("air", "plane") else "land"
+    return _ENTRY_VIA_RULE, m.start("trig"), _ENTRY_VIA_RULE.confidence, mode
+
+
+# "In Tashkent, a developer who asked to be identified only as Timur said he had flown in on
+# September 23": a fronted "In X," sets the scene, and an arrival verb with no place of its own
+# ("flown in", "arrived", "landed") means arriving there.
+_FRONTED_IN = re.compile(r"^[“\"‘']?\s*(?:(?:But|And|Meanwhile|Back|Here|There)\s+)?In\s+$")
+_INTRANSITIVE_ARRIVAL = re.compile(
+    r"\b(?:he|she|they|I|we|who)\s+(?:had\s+|has\s+|have\s+|[’']d\s+)?(?:just\s+|only\s+|recently\s+|first\s+)?"
+    r"(?P<verb>flown\s+in|flew\s+in|arrived|landed|drove\s+in|driven\s+in)\b(?!\s+at\b)"  # not "arrived at a deal"
+    # not "arrived in Almaty" (a place of its own); "arrived in September" is a date
+    r"(?!\s+(?:in|at|to|into|from\s+[^,.;]{1,30}?\s+(?:in|to))\s+(?!(?:January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z])"
+)
+_FRONTED_RULE = _Rule("fronted-arrival", re.compile("$"), 0.65, None, False)
+
+
+def _fronted_arrival(text: str, s: int, e: int, pm: PlaceMention) -> tuple[_Rule, int, float, str | None] | None:
+    if not _FRONTED_IN.match(text[s:pm.start]) or not text.startswith(",", pm.end):
+        return None
+    m = _INTRANSITIVE_ARRIVAL.search(text, pm.end, e)
+    if m is None or _NEGATED.search(text, max(pm.end, m.start() - 40), m.start()):
+        return None
+    verb = m.group("verb").lower()
+    mode = "air" if verb.startswith(("flown", "flew", "landed")) else "land" if verb.startswith("dr") else None
+    return _FRONTED_RULE, m.start("verb"), _FRONTED_RULE.confidence, mode
 
 
 _OFFER_MODAL = re.compile(r"\b(?:can|could|would|will|may|might|should|must|eligible|allowed|able|entitled)\b"
@@ -533,6 +615,10 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
         rule, trig_pos = prev_to[1], prev_to[2]  # "drove to X via Y, to Z in the east, or to W"
     elif (m := _LIST_INTRO.search(text[max(s, pm.start - 300):pm.start])) is not None:
         rule, trig_pos = _LIST_INTRO_RULE, max(s, pm.start - 300) + m.start("trig")
+    elif (via := _entry_via(text, s, pm)) is not None:
+        return via
+    elif (fronted := _fronted_arrival(text, s, e, pm)) is not None:
+        return fronted
     elif (right := _right_rule(text, s, e, chain or (pm.start, pm.end))) is not None:
         rule, mode = right
         if _NEGATED.search(text, max(s, pm.start - 60), pm.start):

@@ -31,6 +31,7 @@ UNITS: dict[str, Unit] = {
         Unit("weeks", "weeks", suffix=" weeks"),
         Unit("days", "days", suffix=" days"),
         Unit("hours", "hours", suffix=" hours"),
+        Unit("minutes", "minutes", suffix=" minutes"),
         Unit("count", "count"),
         Unit("percent", "%", suffix="%"),
         Unit("percentage_points", "percentage points", suffix=" pp"),

@@ -724,3 +724,105 @@ def test_currency_lookalikes_are_not_money():
     assert not any(f.unit == "amd" for f in figs)
     figs = extract_figures("Volunteers said they would try 3 routes.")
     assert not any(f.unit == "try" for f in figs)
+
+
+# ---------------------------------------------------------------------------
+# Held-out round 3: "or" ranges, distances in words, durations in words, som by context
+
+
+@pytest.mark.parametrize(
+    "text, raw, low, high, unit",
+    [
+        ("Pollsters think 4 or 5 per cent of the workforce has already gone.", "4 or 5 per cent", 4, 5, "percent"),
+        ("Every night two or three thousand people slept in the terminal.", "two or three thousand", 2000, 3000, "people"),
+        ("The charity said 30 or 40 families had asked for help by Friday.", "30 or 40", 30, 40, "people"),
+        ("Each visa run cost $200 or $300, drivers said.", "$200 or $300", 200, 300, "usd"),
+        ("Only one or two men were turned back at the post.", "one or two", 1, 2, "people"),
+    ],
+)
+def test_or_joins_two_numbers_into_one_range(text, raw, low, high, unit):
+    figs = charted(extract_figures(text))
+    f = by_raw(figs, raw)
+    assert (f.kind, f.value, f.value_high, f.unit) == ("range", low, high, unit)
+    # the upper number is not stored a second time on its own
+    assert len([g for g in figs if g.start >= f.start and g.end <= f.end]) == 1
+
+
+def test_or_is_not_a_range_across_currencies_years_or_descending_numbers():
+    figs = {f.raw: f for f in extract_figures("A ticket cost €900 or 1,000 dollars on the day.")}
+    assert figs["€900"].kind == "quantity" and figs["€900"].unit == "eur"
+    assert figs["1,000 dollars"].unit == "usd" and figs["1,000 dollars"].value_high is None
+    assert charted(extract_figures("Many of them left in 2021 or 2022 for good.")) == []
+    figs = charted(extract_figures("Officials counted 300 people, or 200 more than on Monday."))
+    assert all(f.kind == "quantity" for f in figs)
+
+
+@pytest.mark.parametrize(
+    "text, raw, value",
+    [
+        ("By noon the tailback had grown to more than a kilometre.", "a kilometre", 1.0),
+        ("Families pushed their cars for a mile to save fuel.", "a mile", 1.609344),
+        ("The line of lorries was longer than a kilometre on Sunday.", "a kilometre", 1.0),
+    ],
+)
+def test_a_kilometre_or_a_mile_after_a_preposition_is_a_distance(text, raw, value):
+    f = by_raw(charted(extract_figures(text)), raw)
+    assert f.unit == "km" and math.isclose(f.value, value) and f.approximate and f.kind == "quantity"
+
+
+def test_vague_and_non_distance_uses_of_a_kilometre():
+    figs = extract_figures("The queue was made up of a few kilometres of cars.")
+    f = by_raw(figs, "a few kilometres")
+    assert f.unit == "km" and f.confidence < 0.5  # vague: kept, never charted
+    for text in ("Taxi drivers charge 40 roubles a kilometre now.",
+                 "They joined a kilometre-long queue at dawn.",
+                 "He missed the turn by a mile.",
+                 "They stopped within a fraction of a mile of the post."):
+        assert not any(f.unit == "km" for f in charted(extract_figures(text))), text
+
+
+@pytest.mark.parametrize(
+    "text, raw, unit, value",
+    [
+        ("She said the officers searched the van for forty minutes.", "forty minutes", "hours", 40 / 60),
+        ("The bus to the border leaves every thirty minutes.", "thirty minutes", "hours", 0.5),
+        ("We packed in 15 minutes and left before dawn.", "15 minutes", "hours", 0.25),
+        ("He had waited twelve hours in the cold.", "twelve hours", "hours", 12),
+    ],
+)
+def test_number_words_and_digits_before_time_units_are_durations(text, raw, unit, value):
+    figs = extract_figures(text)
+    f = by_raw(figs, raw)
+    assert f.kind == "duration" and f.unit == unit and math.isclose(f.value, value, rel_tol=1e-5)
+    assert f.confidence < 0.5 and charted(figs) == []
+
+
+def test_minutes_after_a_counted_noun_are_not_durations():
+    # "minutes" is a unit only right after the number; a count of people stays a count
+    figs = charted(extract_figures("Within minutes, 40 people had crossed the bridge."))
+    assert [(f.raw, f.unit) for f in figs] == [("40", "people")]
+
+
+@pytest.mark.parametrize(
+    "text, want",
+    [
+        ("In Samarkand, a guesthouse room now costs 300,000 som a night.", "uzs"),
+        ("A hostel owner in Bishkek said a bed cost 1,200 som.", "kgs"),
+        ("Rents have doubled.\n\nA flat near the bazaar costs 5m som, an estate agent in Tashkent said.", "uzs"),
+        ("Prices rose sharply this month.\n\nA room costs 2,500 som now.\n\nMany of the newcomers are in Osh.", "kgs"),
+        ("A room costs 2,500 som now.", "kgs"),  # no context: the default stays Kyrgyz som
+    ],
+)
+def test_bare_som_follows_the_nearest_named_country(text, want):
+    figs = [f for f in charted(extract_figures(text)) if f.unit in ("uzs", "kgs")]
+    assert len(figs) == 1 and figs[0].unit == want, figs
+
+
+def test_som_sentence_context_beats_article_context():
+    text = ("Thousands of Russians have reached Uzbekistan since September.\n\n"
+            "In Bishkek, by contrast, a room costs 1,500 som.\n\n"
+            "Officials in Tashkent said hotels were full.")
+    f = by_raw(charted(extract_figures(text)), "1,500 som")
+    assert f.unit == "kgs"
+    f = by_raw(charted(extract_figures("A bed in Tashkent costs 90,000 Kyrgyz som.")), "90,000 Kyrgyz som")
+    assert f.unit == "kgs"  # a written country name wins over any context
