@@ -8,9 +8,12 @@ a speech verb ("says Anya"), a naming phrase ("identified himself only as
 Yevgeny") or a verb right after them. Surnames and spelling variants are merged
 into the fullest form; a full-named person's bare surname anywhere is theirs. A
 lone first name with its own description ("Sergei, a 40-year-old mechanic") is a
-new person, not a namesake's alias. A word after "At/In/Near X," is a place.
-Organisations are ministries/agencies (with their own country, "France’s"/"French",
-else the article's most frequent country adjective),
+new person, not a namesake's alias; a full name's bare first name is theirs when no one
+else shares it. A word after at/in/near/outside/via/through ("stayed in X") or a
+place the gazetteer knows (cities, crossings, countries) is never a person or
+organisation. Organisations are ministries/agencies (with their own country,
+"France’s"/"French"; "the country’s" = the last country named; else the article's
+most frequent country adjective outside quotes), directorates,
 well-known institutions, capitalised names ending in an organisation word
 ("Federal Security Service", with a bracketed acronym as alias), and names given
 an organisation appositive ("X, an antiwar organisation") or someone speaking or
@@ -78,7 +81,8 @@ ORG_HEADS = frozenset(
     university school college company corporation news network newspaper channel television
     radio times post press express herald journal tribune gazette review magazine agency
     association federation centre center society movement project initiative bureau board
-    house kremlin pentagon church club team league airlines airways railways media""".split()
+    house kremlin pentagon church club team league airlines airways railways media directorate
+    inspectorate""".split()
 )
 
 COMMON_CAPITALISED = frozenset(
@@ -180,7 +184,7 @@ _ORG_KIND_NOUNS = (
 )
 # "X, a Moscow-founded software firm"; not "X, the group’s coordinator" (a person's role).
 _ORG_APPOSITIVE = re.compile(
-    rf"^\s*,\s*(?:an?|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?:{_ORG_KIND_NOUNS})\b(?![’']s\b)",
+    rf"^\s*,\s*(?:an?|the)\s+(?:(?!(?:with|at|for|of|from|in|on|by|to)\b)[\w’'-]+\s+){{0,4}}?(?:{_ORG_KIND_NOUNS})\b(?![’']s\b)",
     re.I,
 )
 _ORG_NOUN_AFTER = re.compile(
@@ -412,15 +416,51 @@ def _is_weak_org_context(text: str, s: int, e: int) -> bool:
     return bool(_ORG_ROLE_BEFORE.search(before) or _EMPLOYER_BEFORE.search(before))
 
 
-def _locative_places(text: str) -> frozenset[str]:
-    """Single capitalised words the article uses as places ("At Vaalimaa, ..."): never person names."""
-    return frozenset(m.group("name") for m in _LOCATIVE_PLACE.finditer(text))
+# A capitalised name right after a locative preposition is a place wherever it stands ("stayed in
+# Tromsdal was", "queues near Ostrava"); a possessive ("in Pavel’s words") or a name looked,
+# pointed or shouted at ("she looks at Pavel") is not. "of"/"from"/"with" are left out:
+# "a letter from Anna", "the wife of Ivan Petrov" name people.
+_LOCATIVE_ANY = re.compile(
+    rf"(?<![\w’'])(?P<prep>at|in|near|outside|via|through|[Ii]nside)[ \t]+"
+    rf"(?P<name>{_TOKEN}(?:[ \t]+{_TOKEN})?)(?![\w’'-])(?![ \t]*[’']s?\b)"
+)
+_LOOK_AT = re.compile(
+    r"\b(?:looks?|looked|looking|stares?|stared|glances?|glanced|points?|pointed|smiles?|smiled|laughs?|"
+    r"laughed|shouts?|shouted|yells?|yelled|waves?|waved|nods?|nodded|angry|furious)[ \t]+$",
+    re.I,
+)
+
+
+def _locative_places(text: str, strict: bool = False) -> frozenset[str]:
+    """Capitalised words the article uses as places ("At Vaalimaa, ...", "stayed in Tromsdal"):
+    never person names. ``strict`` leaves out "at", which also introduces employers ("works at X")."""
+    out = {m.group("name") for m in _LOCATIVE_PLACE.finditer(text)} if not strict else set()
+    for m in _LOCATIVE_ANY.finditer(text):
+        if strict and m.group("prep") == "at":
+            continue
+        if m.group("prep") == "at" and _LOOK_AT.search(text[max(0, m.start() - 20):m.start()]):
+            continue
+        out.add(m.group("name"))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _gazetteer_place(surface: str) -> bool:
+    """Is the whole surface a city, border crossing or country the gazetteer knows ("Vaalimaa")?"""
+    from exodus.places import load_gazetteer  # local: places is a sibling extractor
+
+    try:
+        place = load_gazetteer().lookup(surface)
+    except (OSError, ValueError):
+        return False
+    return place is not None and place.kind in {"city", "border_crossing", "country"}
 
 
 def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """(person candidates, organisation candidates) as (start, end, surface)."""
     lower_words = _lowercase_words(text)
     place_words = _locative_places(text)
+    strict_places = _locative_places(text, strict=True)
     persons: list[tuple[int, int, str]] = []
     orgs: list[tuple[int, int, str]] = []
     weak: list[tuple[int, int, str]] = []  # organisations only by weak evidence
@@ -437,14 +477,17 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
         for s, e in _split_run(text, m.start(), m.end()):
             surface = text[s:e]
             toks = surface.split()
-            if _is_place(surface):
-                continue
+            if _is_place(surface) or _gazetteer_place(surface):
+                continue  # a place is never a person or an organisation
             if _is_org_context(text, s, e):
                 orgs.append((s, e, surface))
                 continue
             if _is_weak_org_context(text, s, e):
-                weak.append((s, e, surface))
+                if surface not in strict_places:
+                    weak.append((s, e, surface))
                 continue
+            if surface in place_words:
+                continue  # used as a place elsewhere in the article ("stayed in Tromsdal")
             # "the Soft Power", "the Nasha Niva newspaper": a determiner right before is not a person
             if s == m.start() and re.search(r"\b(?:the|a|an|its|their|our)\s+$", text[max(0, s - 8):s]):
                 continue
@@ -558,10 +601,31 @@ def _canonical_person(forms: list[str]) -> str:
     return best
 
 
+_QUOTED = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|«[^»\n]*»|„[^“”\n]*[“”]")
+
+
+def _outside_quotes(text: str) -> str:
+    """The text with quoted words blanked (same length): what speakers say does not tell which
+    country the article's organisations belong to ("the flow of citizens of the Russian Federation")."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _last_country_before(text: str, pos: int) -> str | None:
+    """Adjective of the last country named before ``pos`` outside quotes, for "the country’s
+    ministry" ("... entered Kazakhstan, the country’s interior ministry said" -> "Kazakh")."""
+    found = None
+    for m in re.finditer(rf"[{_L}][{_l}]+(?:[ \t]+[{_L}][{_l}]+){{0,2}}", _outside_quotes(text[:pos])):
+        adj, _ = _possessive_country(m.group(0))
+        if adj is not None:
+            found = adj
+    return found
+
+
 def _dominant_adjective(text: str) -> str | None:
-    """The article's most frequent country adjective (e.g. 'Russian'): unqualified ministries get it."""
+    """The article's most frequent country adjective (e.g. 'Russian') outside quotes:
+    unqualified ministries get it."""
     adjs = country_adjectives()
-    counts = Counter(w for w in re.findall(rf"\b[{_L}][{_l}]+\b", text) if w.lower() in adjs)
+    counts = Counter(w for w in re.findall(rf"\b[{_L}][{_l}]+\b", _outside_quotes(text)) if w.lower() in adjs)
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -591,6 +655,8 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
                 s = m.start("topic") if m.re is _ORG_PATTERNS[1] else m.start("head")
             if any(a <= s < b for a, b, *_ in found):
                 continue
+            if country is None and re.search(r"\bthe[ \t]+country[’']s[ \t]+$", text[max(0, s - 20):s], re.I):
+                country = _last_country_before(text, s)  # "the country’s interior ministry"
             found.append((s, m.end(), m.group("head").lower(), _topic_key(m.group("topic")), country))
     found.sort()
     # The country attached to a mention ("France’s", "French") wins over the article's usual
@@ -749,6 +815,33 @@ def _add_surname_forms(text: str, entities: list[_Entity]) -> None:
             ents[0].forms.append(sur)
 
 
+def _add_first_name_forms(text: str, entities: list[_Entity]) -> None:
+    """A full-named person's bare first name refers back to them ("Pavel registered a company"
+    after "Pavel Ivanov"), as features on families do, even at the start of a sentence.
+
+    Skipped when another person has the same first name (or it was kept apart as someone new),
+    or the word is a common word, a title or a place ("Vladimir" is also a city)."""
+    lower_words = _lowercase_words(text)
+    owners: dict[str, list[_Entity]] = {}
+    for ent in entities:
+        if ent.kind != "person":
+            continue
+        for first in {f.split()[0] for f in ent.forms}:
+            owners.setdefault(first, []).append(ent)
+    for first, ents in owners.items():
+        ent = ents[0]
+        if len(ents) != 1 or first in ent.forms or len(first) < 3 or not any(len(f.split()) > 1 for f in ent.forms):
+            continue
+        if first.lower() in lower_words or _is_stop_token(first) or _is_place(first) or _gazetteer_place(first):
+            continue
+        standalone = any(
+            not _name_word_before(text, m.start()) and not re.match(rf"[ \t]+[{_L}]", text[m.end():m.end() + 2])
+            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(first)}(?![^\W\d_])", text)
+        )
+        if standalone:
+            ent.forms.append(first)
+
+
 def _drop_nested_mentions(entities: list[_Entity]) -> None:
     """A mention inside another person's longer mention ("Sergei" in "Sergei Menyailo") is not theirs."""
     spans = [sp for ent in entities if ent.kind == "person" for sp in ent.mentions]
@@ -772,6 +865,8 @@ ORG_REFERENCE_KINDS: dict[str, frozenset[str]] = {
                               "initiative project association coalition".split()),
     "charity": frozenset("charity foundation ngo organisation organization group".split()),
     "agency": frozenset("agency service bureau".split()),
+    "directorate": frozenset({"directorate"}),
+    "inspectorate": frozenset({"inspectorate"}),
 }
 ORG_REFERENCE_KINDS["organization"] = ORG_REFERENCE_KINDS["organisation"]
 ORG_REFERENCE_KINDS["start-up"] = ORG_REFERENCE_KINDS["startup"] = ORG_REFERENCE_KINDS["firm"]
@@ -783,6 +878,7 @@ _NAME_KINDS = {
     "plc": "company", "gmbh": "company", "agency": "agency", "service": "service", "bureau": "bureau",
     "foundation": "foundation", "fund": "foundation", "association": "association",
     "movement": "movement", "network": "network", "initiative": "initiative", "project": "project",
+    "directorate": "directorate", "inspectorate": "inspectorate",
 }
 _KIND_WORD = re.compile(rf"\b(?P<kind>{_ORG_KIND_NOUNS}|search\s+engine|app|ngo)\b", re.I)
 
@@ -820,6 +916,7 @@ def find_people(text: str) -> list[Person]:
     persons = [p for p in persons if p[2].lower() not in org_names]
     entities = _merge_people(persons, text)
     _add_surname_forms(text, entities)
+    _add_first_name_forms(text, entities)
     for ent in entities:
         _all_mentions(text, ent)
     _drop_nested_mentions(entities)

@@ -20,7 +20,11 @@ quote in its sentence), ``trailing-attribution`` (later in the sentence),
 ``continuation`` (multi-paragraph quote), ``same-paragraph`` (an earlier quote of
 the paragraph), ``paragraph-speaker`` (another sentence of the paragraph names the
 speaker), ``bare-continuation`` (a paragraph that is only a quote continues the
-previous paragraph's quote). Pronouns and definite descriptions ("he", "the man")
+previous paragraph's quote), ``colon-intro`` / ``previous-paragraph`` (a quote-only
+paragraph after a quote-less paragraph ending in a colon, or whose last sentence's
+speech verb names someone). The chunks of a multi-paragraph quote share the speaker any
+chunk finds. A name in apposition ("the town's mayor, X, said") is the speaker; people
+named inside quotation marks are never antecedents. Pronouns and definite descriptions ("he", "the man")
 resolve to the last person who was the subject of a sentence, skipping people the
 article marks as the other gender ("a woman", "because she ..."); unnamed people
 ("a man", "a Russian man in his 30s") give speaker None with a description,
@@ -69,7 +73,8 @@ _PERSON_NOUNS = (
     "translator|interpreter|mechanic|welder|electrician|cook|chef|waiter|waitress|barista|courier|"
     "accountant|architect|builder|miner|plumber|pilot|surgeon|dentist|cleaner|receptionist|landlord|"
     "landlady|owner|shopkeeper|vendor|seller|lecturer|professor|tutor|carpenter|baker|salesman|"
-    "saleswoman|widow|grandson|granddaughter|uncle|aunt|nephew|niece|fiancée|fiancé|girlfriend|boyfriend"
+    "saleswoman|widow|grandson|granddaughter|uncle|aunt|nephew|niece|fiancée|fiancé|girlfriend|boyfriend|"
+    "reader|listener|viewer|caller|subscriber|follower|blogger"
 )
 # Words that fix a person's gender, so that "he" never refers back to "a woman" (and "she" to "a man").
 _FEMALE = frozenset(
@@ -332,6 +337,12 @@ class _Context:
         self.nps = [n for n in self.nps if not any(o.start <= n.start and n.end <= o.end for o in self.org_nps)]
         self.all_nps = sorted(self.mentions + self.nps + self.org_nps, key=lambda n: (n.start, -n.end))
         self.skip_sentence = self._non_narrative()
+        # spans of the article's quotations (set by extract_quotes): a person named inside a quote
+        # ("a woman gave him her tablet") is never the antecedent of the reporting pronoun
+        self.quote_spans: list[tuple[int, int]] = []
+
+    def in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.quote_spans)
 
     # people without a name -------------------------------------------------
     def _unnamed_nps(self) -> list[_Np]:
@@ -340,7 +351,7 @@ class _Context:
         pat = re.compile(
             rf"\b(?P<det>[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?P<mods>(?:{_MOD}[\w’'-]+[ \t]+){{0,4}})(?P<head>{head})(?![\w’'-])"
             rf"(?P<post>\s+in\s+(?:his|her|their)\s+(?:early\s+|late\s+|mid-)?\d0s"
-            rf"|\s+from\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?"
+            rf"|\s+(?:from|in|near)\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?![\w’'-]))?"
         )
         out: list[_Np] = []
         for m in pat.finditer(self.text):
@@ -429,21 +440,27 @@ class _Context:
             r"\s*,\s*who\s+(?:identified|introduced)\s+(?:himself|herself)\s+(?:only\s+)?as\s+|"
             r"\s*,?\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?(?:\s+as\s+|\s*,\s*)|"
             r"\s*,?\s*(?:who\s+was\s+)?identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name\s*,?\s*)?(?:as\s+)?|"
-            r"\s*,\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
+            r"\s*,?\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
+            # "a reader, who asked us to identify him only as Ilya"
+            r"\s*,?\s*who\s+(?:asked|wished|requested)\s+(?:us|me|the\s+\w+)\s+to\s+(?:identify|name|call)\s+(?:him|her)\s+"
+            r"(?:only\s+)?(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+|by\s+)?|"
+            # "a hostel owner near the bazaar, Ivan Petrov, said": a short place phrase, then the name
+            r"\s+(?:near|in|at|from|outside)\s+[^,.;:\n“”\"«»]{1,50}?,\s*(?=[A-Z][^,]{1,40},)|"
             r"\s*,\s*(?=[A-Z])",
             after,
         )
         if not m:
             return None
         at = pos + m.end()
+        appositive = m.group(0).strip() == "," or re.match(r"\s+(?:near|in|at|from|outside)\s", m.group(0))
         for n in self.mentions:
             if n.start == at and n.kind == "named":
-                if m.group(0).strip() == ",":
+                if appositive:
                     # bare appositive name must be closed by a comma/bracket ("a Russian, Ivan Petrov, said")
                     if not re.match(r"\s*[,(]", self.text[n.end:n.end + 3]):
                         return None
                 return n.name
-        if m.group(0).strip() != ",":
+        if not appositive:
             tok = re.match(r"[A-ZÀ-ÞА-Я][\w’'-]+", self.text[at:at + 40])
             if tok:
                 return tok.group(0)
@@ -504,6 +521,15 @@ class _Context:
                 continue
             if n.end <= pos and pos - n.end < 200 and gap.match(self.text[n.end:pos]):
                 if best is None or n.end > best.end or (n.end == best.end and n.start < best.start):
+                    best = n
+        # a name set off by commas right before the verb is the subject it renames ("the town's
+        # mayor, Ivan Petrov, said"; "a driver from Omsk, Yuri Sokolov, told"), unless the
+        # commas close a list ("Anna, Boris and Yuri Sokolov, said" has "and" before the name)
+        if best is None or best.kind in ("unnamed", "definite", "plural"):
+            for n in self.all_nps:
+                if (n.kind == "named" and n.end <= pos and re.fullmatch(rf",\s*(?:{_ADV}\s+)*", self.text[n.end:pos])
+                        and re.search(r"[\w’'],[ \t]*$", self.text[max(0, n.start - 40):n.start])
+                        and not re.search(r"\b(?:and|or)\s*,?[ \t]*$", self.text[max(0, n.start - 8):n.start])):
                     best = n
         # an appositive description after a name ("Kirill, a 26 year-old worker,") is the same person
         if best is not None and best.kind in ("unnamed", "definite"):
@@ -592,10 +618,12 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
                 cands.append((s + m.start(), "pron", None))
         cands.sort(key=lambda c: c[0])
         for at, kind, obj in cands:
-            if _inside_quote_marks(text, at, s) and kind != "quote":
+            if kind != "quote" and (_inside_quote_marks(text, at, s) or ctx.in_quote(at)):
                 continue
             if kind in ("np", "quote") and _gender_clash(ctx, pronoun, kind, obj, e):
                 continue  # "he" does not refer back to "a woman": keep looking
+            if kind == "np" and _late_role(text, s, obj):
+                continue
             if kind == "pron":
                 if re.search(r"\b(?:whether|if|when|because|although|though|after|before|while|as|since|that|who|whom|until)\b",
                              text[s:at], re.I):
@@ -610,6 +638,15 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
         k -= 1
         steps += 1
     return None
+
+
+def _late_role(text: str, sent_start: int, n: _Np) -> bool:
+    """A definite role ("the landlord", "the governor") deep in a sentence ("Their rent is high,
+    and the landlord wanted ...") is a side character, not the topic a pronoun chain follows."""
+    if n.kind != "unnamed" or not (n.desc or "").startswith(("the ", "this ", "that ")):
+        return False
+    before = text[sent_start:n.start]
+    return "," in before or len(words(before)) >= 4
 
 
 def _gender_of_words(desc: str | None) -> str | None:
@@ -640,7 +677,9 @@ def _gender_clash(ctx: _Context, pronoun: str, kind: str, obj, sent_end: int) ->
     if got is None:
         nxt = [n.start for n in ctx.all_nps if obj.end <= n.start < sent_end and n.kind != "plural"]
         stop = min(nxt, default=sent_end)
-        m = re.search(r"\b(he|him|his|himself|she|her|herself)\b", ctx.text[obj.end:stop], re.I)
+        # not a comparison ("X remembers it better than he does": he is someone else)
+        m = re.search(r"(?<!\bthan )(?<!\bas )(?<!\blike )\b(he|him|his|himself|she|her|herself)\b",
+                      ctx.text[obj.end:stop], re.I)
         if m and not _inside_quote_marks(ctx.text, obj.end + m.start(), obj.end):
             got = _gender_of_words(m.group(1))
     return got is not None and got != want
@@ -690,7 +729,10 @@ def _sentence_subject(ctx: _Context, s: int, limit: int, resolved) -> _Who | Non
     if pm and (first_np is None or s + pm.start() < first_np.start):
         return _pronoun_who(ctx, pm.group(1).lower(), s + pm.start(), resolved)
     if first_np is not None:
-        return _who_from_np(ctx, first_np, resolved)
+        # "the union's lawyer Marta Kowalska wrote:": a role right before a name is that person
+        named = next((n for n in ctx.mentions if n.kind == "named" and first_np.kind in ("unnamed", "definite")
+                      and n.start > first_np.end and re.fullmatch(r"[ \t]+", ctx.text[first_np.end:n.start])), None)
+        return _who_from_np(ctx, named or first_np, resolved)
     return None
 
 
@@ -722,11 +764,31 @@ def _attribute_verb(ctx: _Context, vs: int, ve: int, verb: str, sent_start: int,
     who = _subject_of_verb(ctx, vs, resolved)
     if who is not None:
         return who
+    who = _coordinated_subject(ctx, vs, sent_start, resolved)
+    if who is not None:
+        return who
     if verb in _VERB_FIRST:
         n = ctx.np_at(ve + 1)
         if n is not None and n.kind != "plural" and n.start - ve < 80:
             return _who_from_np(ctx, n, resolved)
     return None
+
+
+def _coordinated_subject(ctx: _Context, vs: int, sent_start: int, resolved) -> _Who | None:
+    """The sentence subject of a second, coordinated verb: "She pauses, then adds that ...",
+    "Petrov shrugs and says ...". Only a short run of lower-case words may separate them."""
+    text = ctx.text
+    m = re.fullmatch(rf"\s*(?P<subj>[^\W\d_][\w’'.-]*(?:[ \t]+[^\W\d_][\w’'-]*){{0,2}}?)[ \t]+"
+                     rf"(?:[a-z]+[ \t,]+){{1,4}}?(?:and|then|but)[ \t]+(?:then[ \t]+)?(?:{_ADV}[ \t]+)*",
+                     text[sent_start:vs])
+    if not m:
+        return None
+    subj = m.group("subj")
+    if subj.lower() in ("he", "she"):
+        return _pronoun_who(ctx, subj.lower(), sent_start + m.start("subj"), resolved)
+    n = next((n for n in ctx.mentions if n.start == sent_start + m.start("subj") and n.end == sent_start + m.end("subj")
+              and n.kind == "named"), None)
+    return _who_from_np(ctx, n, resolved) if n else None
 
 
 def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
@@ -754,6 +816,12 @@ def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None
     pm = re.match(rf"(he|she|they|it|we)\s+(?:{_ADV}\s+)*([A-Za-z]+)\b", text[p:p + 40], re.I)
     if pm and pm.group(2).lower() in SPEECH_VERBS:
         return "X-said-after", _pronoun_who(ctx, pm.group(1).lower(), p, resolved)
+    # “...,” its research director, Anna Petrova, told me: a role, then the name it renames
+    for n in ctx.mentions:
+        if n.kind == "named" and p < n.start < p + 80 and re.fullmatch(
+                r"(?:[\w’'-]+[ \t]+){0,5}[\w’'-]+,[ \t]*", text[p:n.start]) and re.match(
+                rf",\s*(?:{_ADV}\s+)*(?:{_SPEECH_RE})\b", text[n.end:n.end + 40]):
+            return "X-said-after", _who_from_np(ctx, n, resolved)
     n = ctx.np_at(p)
     if n is not None and n.start - p < 60:
         vm = re.match(rf"(?:’s?)?\s*(?:,{_NO_MARK}{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
@@ -837,6 +905,58 @@ def _paragraph_speaker(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | N
     return None
 
 
+def _introduced_by_previous_paragraph(ctx: _Context, q: _Raw, raws: list[_Raw], resolved) -> tuple[str, _Who] | None:
+    """A paragraph that is only a quote, right after a paragraph with no quote of its own that
+    introduces it: one ending in a colon ("A reader in Omsk sent us this message:") gives its
+    last sentence's subject; otherwise the speaker a speech verb of its last sentence names
+    ("Anna had worked there for years, she says, ..."), and only a name: an unnamed
+    description there may well be someone else."""
+    if q.para < 1 or any(r.para == q.para - 1 for r in raws):
+        return None
+    ps, pe = ctx.paras[q.para - 1]
+    body = ctx.text[ps:pe].rstrip()
+    if not body or q.para - 1 == 0:
+        return None
+    k = ctx.sent_index(ps + len(body) - 1)
+    s = max(ctx.sents[k][0], ps)
+    if body.endswith(":"):
+        who = _sentence_subject(ctx, s, ps + len(body), resolved)
+        if who is not None and (who.name or who.desc):
+            return "colon-intro", who
+        return None
+    if not ctx.is_sentence_para(q.para - 1):
+        return None
+    who = _sentence_attribution(ctx, k, resolved)
+    if who is not None and who.name:
+        return "previous-paragraph", who
+    return None
+
+
+def _share_run_speakers(quotes: list[Quote], raws: list[_Raw]) -> list[Quote]:
+    """The chunks of one multi-paragraph quote share one speaker: when the opening chunks had
+    no attribution of their own, they take the one a later chunk found ("...,” he said")."""
+    out = list(quotes)
+    runs: dict[int, list[int]] = {}
+    for i, q in enumerate(raws):
+        root = i
+        while raws[root].cont_of is not None:
+            root = raws[root].cont_of
+        runs.setdefault(root, []).append(i)
+    for members in runs.values():
+        if len(members) < 2:
+            continue
+        named = [out[i] for i in members if out[i].speaker or out[i].speaker_desc]
+        if not named:
+            continue
+        src = named[0]
+        for i in members:
+            if out[i].rule == "unattributed":
+                out[i] = replace(out[i], speaker=src.speaker, speaker_desc=src.speaker_desc,
+                                 speaker_start=src.speaker_start, speaker_end=src.speaker_end,
+                                 rule="continuation", confidence=max(out[i].confidence, _BASE_CONFIDENCE["continuation"] - 0.1))
+    return out
+
+
 # ---------------------------------------------------------------- public API
 
 _BASE_CONFIDENCE = {
@@ -852,6 +972,8 @@ _BASE_CONFIDENCE = {
     "same-paragraph": 0.85,
     "paragraph-speaker": 0.75,
     "bare-continuation": 0.75,
+    "colon-intro": 0.8,
+    "previous-paragraph": 0.7,
     "unattributed": 0.55,
 }
 
@@ -881,12 +1003,14 @@ def extract_quotes(text: str, people: list[Person] | None = None) -> list[Quote]
     raws = _find_raw_quotes(text, ctx.paras)
     continued = {q.cont_of for q in raws if q.cont_of is not None}
     raws = [_cut_unclosed(text, q, i in continued) for i, q in enumerate(raws)]
+    ctx.quote_spans = [(q.start, q.end) for q in raws]
     out: list[Quote] = []
     resolved: list[tuple[Quote, int]] = []  # quotes attributed so far (for pronoun chains)
     for i, q in enumerate(raws):
         quote = _attribute(ctx, q, i, raws, out, resolved)
         out.append(quote)
         resolved.append((quote, i))
+    out = _share_run_speakers(out, raws)
     return sorted(out, key=lambda x: x.start)
 
 
@@ -936,6 +1060,11 @@ def _attribute(ctx: _Context, q: _Raw, i: int, raws: list[_Raw], done: list[Quot
                 d = prev[-1]
                 rule, who = "bare-continuation", _Who(d.speaker, d.speaker_desc, d.speaker_start or 0,
                                                       d.speaker_end or 0, "named")
+
+        if rule is None and bare and narrative and q.cont_of is None:
+            got = _introduced_by_previous_paragraph(ctx, q, raws, resolved)
+            if got is not None:
+                rule, who = got
 
     speaker = who.name if who else None
     desc = who.desc if who and not who.name else None
