@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from exodus.metrics import CATALOGUE, metric_labels
 from exodus.units import unit_label as _unit_label
+from components.safe_text import md_escape
 
 # Okabe & Ito (2008), colour-blind safe. Black last: it reads as "axis" otherwise.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -52,15 +53,7 @@ def wrap_html(value, width: int = HOVER_WIDTH) -> str:
     return "<br>".join(html_text(line) for line in lines)
 
 
-_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
-
-
-def md_text(value) -> str:
-    """Untrusted text made inert for Streamlit markdown (captions, notices, headings):
-    every markdown/HTML special is backslash-escaped, so links, HTML, emphasis,
-    directives (``:red[...]``) and emoji shortcodes all come out as plain text."""
-    text = " ".join(str(value or "").split())
-    return _MD_SPECIALS.sub(r"\\\1", text)
+md_text = md_escape  # the name the Numbers page uses
 
 
 # ---------------------------------------------------------------- labels and numbers

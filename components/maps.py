@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+from components.safe_text import hover_text, inert_html, md_escape, plural
 
 LAYERS = ("Flows", "Crossings", "People")
 
@@ -52,55 +53,6 @@ MAX_SOURCES_IN_HOVER = 4
 
 # ---------------------------------------------------------------- text helpers
 
-def hover_text(text: object, width: int = 64, max_lines: int = 4) -> str:
-    """Untrusted text made safe for plotly hover labels: wrapped, capped, HTML-escaped.
-
-    Lines are joined with ``<br>`` (our own tag) after each piece is escaped.
-    """
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    s = " ".join(str(text).split())
-    lines = textwrap.wrap(s, width=width, break_long_words=True) or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(0, width - 1)] + "…"
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
-
-
-_MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~$:<>"}
-
-
-def inert_html(text: object) -> str:
-    """Untrusted text for an HTML block rendered by st.markdown: HTML-escaped and with
-    markdown/LaTeX specials turned into character references, so nothing becomes a tag,
-    a link, emphasis or maths."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    s = html.escape(str(text), quote=True)
-    # html.escape produced &lt; &gt; &amp; &quot; &#x27;: keep those entities intact.
-    out, i = [], 0
-    while i < len(s):
-        j = s.find(";", i) if s[i] == "&" else -1
-        if j > i:
-            out.append(s[i : j + 1])
-            i = j + 1
-            continue
-        out.append(_MD_SPECIALS.get(s[i], s[i]))
-        i += 1
-    return "".join(out)
-
-
-_MD_BACKSLASH = set("\\`*_{}[]()#+-.!|~$<>:")
-
-
-def md_escape(text: object) -> str:
-    """Untrusted text for a markdown label (expander, caption, warning): every markdown or
-    LaTeX special is backslash-escaped and HTML brackets too, so it shows literally."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    return "".join("\\" + c if c in _MD_BACKSLASH else c for c in " ".join(str(text).split()))
-
-
 def clean(v: object) -> str | None:
     """A stripped string, or None for NULL/NaN/blank values."""
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
@@ -113,10 +65,6 @@ def mode_key(v: object) -> str:
     """land, air, or unknown (NULL or anything else)."""
     s = clean(v)
     return s if s in ("land", "air") else "unknown"
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
 # ---------------------------------------------------------------- tables

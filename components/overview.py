@@ -18,6 +18,7 @@ import streamlit as st
 
 from exodus.metrics import CATALOGUE, metric_labels
 from exodus.units import unit_forms
+from components.safe_text import esc, md_escape, plural
 
 # Okabe-Ito, colour-blind safe; black is kept for the context lines.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
@@ -37,21 +38,6 @@ CONTEXT_EVENTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 # ---------------------------------------------------------------- text safety
-
-def esc(text: object) -> str:
-    """Article-derived text made inert for HTML (st.html / plotly hover)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    return html.escape(str(text), quote=True)
-
-
-_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=\"'&")
-
-
-def md_escape(text: object) -> str:
-    """Backslash-escape markdown punctuation, for labels that Streamlit renders as markdown."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text or ""))
-
 
 def shorten(text: str, limit: int = SENTENCE_CHARS) -> str:
     text = " ".join(str(text or "").split())
@@ -217,7 +203,7 @@ def render_cards(cards: list[Card], columns: int = 3) -> None:
                 if c.reports > 1:
                     st.page_link(
                         "app_pages/numbers.py", icon=":material/bar_chart:",
-                        label=f"Compare all {c.reports} reports ({_plural(c.outlets, 'outlet')})",
+                        label=f"Compare all {c.reports} reports ({plural(c.outlets, 'outlet')})",
                         query_params={"metric": c.metric},
                     )
 
@@ -252,16 +238,12 @@ def counts(articles: pd.DataFrame, routes: pd.DataFrame) -> Counts:
     )
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
-
-
 def counts_sentence(c: Counts) -> str:
     """'5 articles from 3 outlets, 20 quotes, 14 figures, 9 routes to 4 countries.' (trusted: numbers only)"""
     return (
-        f"{_plural(c.articles, 'article')} from {_plural(c.outlets, 'outlet')}, "
-        f"{_plural(c.quotes, 'quote')}, {_plural(c.figures, 'figure')}, "
-        f"{_plural(c.routes, 'route')} to {_plural(c.countries, 'country', 'countries')}"
+        f"{plural(c.articles, 'article')} from {plural(c.outlets, 'outlet')}, "
+        f"{plural(c.quotes, 'quote')}, {plural(c.figures, 'figure')}, "
+        f"{plural(c.routes, 'route')} to {plural(c.countries, 'country', 'countries')}"
     )
 
 
@@ -281,7 +263,7 @@ def render_counts(c: Counts) -> None:
             ("Destination countries", f"{c.countries:,}"),
         ):
             st.metric(label, value, width="content")
-        undated = f"{_plural(c.undated, 'article')} without a known date." if c.undated else None
+        undated = f"{plural(c.undated, 'article')} without a known date." if c.undated else None
         st.metric("First article", nice_date(c.first) if c.first else "–", width="content", help=undated)
         st.metric("Latest article", nice_date(c.last) if c.last else "–", width="content", help=undated)
 
@@ -309,7 +291,7 @@ def source_line(articles: pd.DataFrame, what: str = "", max_outlets: int = 4) ->
         listed = ", ".join(names[:-1]) + " and " + names[-1]
     else:
         listed = names[0]
-    line = f"Source: {_plural(n, 'article')} from {listed}"
+    line = f"Source: {plural(n, 'article')} from {listed}"
     return line + (f"; {what}" if what else "") + "."
 
 
@@ -391,8 +373,8 @@ def timeline_title(articles: pd.DataFrame) -> str:
     n = len(dates)
     first, last = min(months.index), max(months.index)
     if first == last:
-        return f"All {_plural(n, 'dated article')} appeared in {first:%B %Y}"
-    out = f"{_plural(n, 'dated article')}, {first:%b %Y} to {last:%b %Y}"
+        return f"All {plural(n, 'dated article')} appeared in {first:%B %Y}"
+    out = f"{plural(n, 'dated article')}, {first:%b %Y} to {last:%b %Y}"
     top = months[months == months.max()]
     if int(top.iloc[0]) > 1:
         out += f"; most in {min(top.index):%B %Y} ({int(top.iloc[0])})"
@@ -438,9 +420,9 @@ def destinations_title(dest: pd.DataFrame, selected: str | None = None) -> str:
     if selected and selected in set(dest["code"]):
         row = dest[dest["code"] == selected].iloc[0]
         others = len(dest) - 1
-        out = f"{row['country']}: {_plural(int(row['reports']), 'report')}"
+        out = f"{row['country']}: {plural(int(row['reports']), 'report')}"
         if others:
-            out += f"; the same articles name {_plural(others, 'other country', 'other countries')}"
+            out += f"; the same articles name {plural(others, 'other country', 'other countries')}"
         return out
     top = dest[dest["reports"] == dest["reports"].max()]
     names = list(top["country"].astype(str))
@@ -449,7 +431,7 @@ def destinations_title(dest: pd.DataFrame, selected: str | None = None) -> str:
         lead = f"{names[0]} is the most reported destination"
     else:
         lead = ", ".join(names[:-1]) + f" and {names[-1]} are the most reported destinations"
-    return f"{lead} ({_plural(n, 'report')}{' each' if len(names) > 1 else ''})"
+    return f"{lead} ({plural(n, 'report')}{' each' if len(names) > 1 else ''})"
 
 
 def destinations_figure(dest: pd.DataFrame, selected: str | None = None) -> go.Figure:

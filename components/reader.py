@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
+from components.safe_text import esc, md_escape, plural
 
 # Okabe-Ito colours, one per kind, plus a second cue that is not colour
 # (background tint, bold, underline) so the kinds stay apart without colour vision.
@@ -60,13 +61,6 @@ CSS = """
 .xr-diff{font-style:italic}
 </style>
 """
-
-
-def esc(value: object) -> str:
-    """Escape untrusted text for HTML (element content and quoted attributes)."""
-    if value is None:
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def clean_markers(text: str) -> str:
@@ -296,18 +290,6 @@ def legend_html(counts: dict[str, int] | None = None, focus: bool = False) -> st
     return '<div class="xr-legend" role="note" aria-label="Highlight legend">' + "".join(items) + "</div>"
 
 
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md_escape(value: object) -> str:
-    """Untrusted text made inert for Streamlit markdown (button labels, captions): every ASCII
-    punctuation character is backslash-escaped (CommonMark), so no links, emphasis, HTML,
-    ``:colour[...]`` directives or ``$`` maths can form; newlines become spaces."""
-    if value is None:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
 def shorten(value: object, limit: int = 90) -> str:
     text = " ".join(str(value or "").split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -366,6 +348,3 @@ def article_table(arts, titles: dict[str, str], story_sizes: dict | None = None)
     return out
 
 
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """``1 quote``, ``2 quotes`` (with thousands separators)."""
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
