@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import html
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-from components.safe_text import hover_text, inert_html, md_escape, plural
+from components.safe_text import hover_text, inert_html, md_escape, plural  # noqa: F401 (re-exported for the pages)
 
 LAYERS = ("Flows", "Crossings", "People")
 

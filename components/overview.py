@@ -7,7 +7,6 @@ hover text escaped the same way, never through markdown.
 """
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ import streamlit as st
 
 from exodus.metrics import CATALOGUE, metric_labels
 from exodus.units import unit_forms
-from components.safe_text import esc, md_escape, plural
+from components.safe_text import esc, md_escape, plural, safe_url  # noqa: F401 (re-exported for the pages)
 
 # Okabe-Ito, colour-blind safe; black is kept for the context lines.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
@@ -45,10 +44,6 @@ def shorten(text: str, limit: int = SENTENCE_CHARS) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + " …"
-
-
-def is_http_url(url: object) -> bool:
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
 
 
 def nice_date(iso: object) -> str:
@@ -390,7 +385,7 @@ def context_caption() -> str:
 def timeline_table(articles: pd.DataFrame) -> pd.DataFrame:
     """The text alternative: one row per article, with a link only for http(s) URLs."""
     df = articles[["published", "outlet", "title", "n_quotes", "n_figures", "n_routes", "url"]].copy()
-    df["url"] = [u if is_http_url(u) else None for u in df["url"]]
+    df["url"] = [safe_url(u) for u in df["url"]]
     return df.rename(columns={"published": "Published", "outlet": "Outlet", "title": "Title",
                               "n_quotes": "Quotes", "n_figures": "Figures", "n_routes": "Routes",
                               "url": "Original"})

@@ -10,11 +10,10 @@ the set of kinds that cover it, so the HTML is always well formed.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
-from components.safe_text import esc, md_escape, plural
+from urllib.parse import urlencode
+from components.safe_text import esc, md_escape, plural, safe_url  # noqa: F401 (re-exported for the pages)
 
 # Okabe-Ito colours, one per kind, plus a second cue that is not colour
 # (background tint, bold, underline) so the kinds stay apart without colour vision.
@@ -119,22 +118,6 @@ def mark_terms(text: str | None, terms: list[str]) -> str:
         pos = m.end()
     out.append(esc(text[pos:]))
     return "".join(out)
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL with a host, else None (never javascript:, data:, ...)."""
-    if not url:
-        return None
-    url = str(url).strip()
-    if any(c in url for c in "\x00\r\n\t \"'<>`"):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 def link_html(url: str | None, label: str | None = None) -> str:

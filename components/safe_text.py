@@ -7,6 +7,7 @@ Streamlit renders it. One module so every page escapes the same way.
   ``:colour[...]`` directive or ``$`` maths can form.
 - :func:`inert_html`: text inside an HTML block that st.markdown renders: HTML-escaped, and
   markdown/LaTeX specials as character references.
+- :func:`safe_url`: a URL that may become a link: absolute http(s) with a host, else None.
 - :func:`hover_text`: plotly hover labels (plotly renders a subset of HTML): wrapped, capped, escaped.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import html
 import math
 import re
 import textwrap
+from urllib.parse import urlsplit
 
 
 def _missing(value: object) -> bool:
@@ -69,3 +71,19 @@ def hover_text(value: object, width: int = 64, max_lines: int = 4) -> str:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """``1 quote``, ``2 quotes`` (with thousands separators)."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) URL with a host, else None (never javascript:, data:, ...)."""
+    if _missing(url) or not str(url).strip():
+        return None
+    url = str(url).strip()
+    if any(c in url for c in "\x00\r\n\t \"'<>`"):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
