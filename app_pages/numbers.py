@@ -117,6 +117,22 @@ if groups:
 
 LINK = st.column_config.LinkColumn("Read in Sources", display_text="Open sentence",
                                    help="Opens the article in Sources with this figure's sentence highlighted")
+# One column set for every figures table on the page (columns a table lacks are ignored).
+FIGURE_COLUMNS = {
+    "metric_label": st.column_config.TextColumn("Metric", width="medium"),
+    "value": st.column_config.NumberColumn("Value", format="localized"),
+    "value_high": st.column_config.NumberColumn("Up to", format="localized", width=90,
+                                                 help="Upper bound when a range was reported"),
+    "unit": st.column_config.TextColumn("Unit", width="small"),
+    "counts": st.column_config.TextColumn("What is counted"),
+    "raw": st.column_config.TextColumn("As written", help="The figure exactly as the article wrote it"),
+    "outlet": st.column_config.TextColumn("Outlet"),
+    "published": st.column_config.TextColumn("Published"),
+    "sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "flag": st.column_config.TextColumn("Flag", help="'reports differ': another article reports a different value for the same metric in the same story or month"),
+    "link": LINK,
+    "title": st.column_config.TextColumn("Article"),
+}
 
 if groups:
     st.subheader("Reports differ")
@@ -147,18 +163,7 @@ if groups:
                  "sentence", "link"]],
             hide_index=True,
             width="stretch",
-            column_config={
-                "flag": st.column_config.TextColumn("Flag", width="medium"),
-                "metric_label": "Metric",
-                "basis": "Compared because",
-                "value": st.column_config.NumberColumn("Value", format="localized"),
-                "unit": "Unit",
-                "raw": "As written",
-                "outlet": "Outlet",
-                "published": "Published",
-                "sentence": st.column_config.TextColumn("Sentence", width="large"),
-                "link": LINK,
-            },
+            column_config={**FIGURE_COLUMNS, "basis": "Compared because"},
             key="conflict-table",
         )
 
@@ -174,16 +179,7 @@ if not metric:
             charts.table_frame(other)[["value", "unit", "counts", "raw", "outlet", "published", "sentence", "link"]],
             hide_index=True,
             width="stretch",
-            column_config={
-                "value": st.column_config.NumberColumn("Value", format="localized"),
-                "unit": "Unit",
-                "counts": "What is counted",
-                "raw": "As written",
-                "outlet": "Outlet",
-                "published": "Published",
-                "sentence": st.column_config.TextColumn("Sentence", width="large"),
-                "link": LINK,
-            },
+            column_config=FIGURE_COLUMNS,
             key="other-table",
         )
 
@@ -213,21 +209,7 @@ def all_figures(table, filename: str) -> None:
         selection_mode="single-row",
         column_order=["metric_label", "value", *(["value_high"] if table["value_high"].notna().any() else []),
                       "unit", "raw", "outlet", "published", "flag", "counts", "sentence", "link", "title"],
-        column_config={
-            "metric_label": st.column_config.TextColumn("Metric", width="medium"),
-            "value": st.column_config.NumberColumn("Value", format="localized"),
-            "value_high": st.column_config.NumberColumn("Up to", format="localized", width=90,
-                                                         help="Upper bound when a range was reported"),
-            "unit": st.column_config.TextColumn("Unit", width="small"),
-            "counts": st.column_config.TextColumn("What is counted"),
-            "raw": st.column_config.TextColumn("As written", help="The figure exactly as the article wrote it"),
-            "outlet": st.column_config.TextColumn("Outlet"),
-            "published": st.column_config.TextColumn("Published"),
-            "sentence": st.column_config.TextColumn("Sentence", width="large"),
-            "flag": st.column_config.TextColumn("Flag", help="'reports differ': another article reports a different value for the same metric in the same story or month"),
-            "link": LINK,
-            "title": st.column_config.TextColumn("Article"),
-        },
+        column_config=FIGURE_COLUMNS,
         key="figures-table",
     )
     picked = event.selection.rows if event and event.selection else []
