@@ -43,6 +43,7 @@ refers to (rule ``count-subject``).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -171,11 +172,137 @@ _APPROX_BEFORE = re.compile(
     r"just\s+under|in\s+excess\s+of|circa|well\s+over|~)\s*$",
     re.IGNORECASE,
 )
+
+
+def _approx_before(before: str) -> bool:
+    """An approximator ends ``before``: "about", "more than", "in excess of" (three words at most)."""
+    return _APPROX_BEFORE.search(before, _tail_start(before, 3)) is not None
+
+
 _BASELINE_BEFORE = re.compile(
     r"\b(?:up\s+from|down\s+from|from|compar(?:ed|es|ing)\s+(?:to|with)|than|versus|vs\.?|against)\s+"
     r"(?:(?:about|around|approximately|roughly|nearly|almost|some|just|only)\s+)?$",
     re.IGNORECASE,
 )
+
+# ---------------------------------------------------------------------------
+# Fast scanning
+#
+# The number and number-word patterns are long case-insensitive alternations behind a "\b":
+# Python's re tries them at every position of the article, which was most of the extraction
+# time. A _Scanner tries its pattern only where a match can begin (near a keyword that every
+# match contains, found with str.find in a lower-cased copy of the text) and returns exactly
+# what ``pattern.finditer(text)`` returns: the same leftmost, non-overlapping matches.
+
+
+@functools.lru_cache(maxsize=8)
+def _folded(text: str) -> str | None:
+    """``text`` lower-cased character for character (same offsets), so that a keyword found in
+    it is where a case-insensitive literal can match. Under re.IGNORECASE "İ" and "ı" match "i"
+    and "ſ" matches "s", but lower() makes "İ" two characters and keeps the other two. None
+    if lower-casing still changes the length: the caller then scans the whole text."""
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    if "ı" in low or "ſ" in low:
+        low = low.replace("ı", "i").replace("ſ", "s")
+    return low
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def _word_starts_before(low: str, pos: int, n: int) -> list[int]:
+    """Starts of the up to ``n`` (lower-case ASCII) words right before ``pos``, each followed by
+    whitespace or hyphens: where a phrase that ends in the word at ``pos`` can begin."""
+    out: list[int] = []
+    for _ in range(n):
+        j = pos
+        while j > 0 and (low[j - 1].isspace() or low[j - 1] == "-"):
+            j -= 1
+        k = j
+        while k > 0 and _is_ascii_letter(low[k - 1]):
+            k -= 1
+        if j == pos or k == j:
+            break
+        out.append(k)
+        pos = k
+    return out
+
+
+@dataclass(frozen=True)
+class _Scanner:
+    """``pattern.finditer`` tried only near keywords. Every match of ``pattern`` must contain
+    one of ``keywords`` (lower case), and begin at the keyword, at the start of the word that
+    contains it, or at the start of one of the ``n`` words before it, for (keyword, n) in
+    ``keywords``; ``digits``: every match begins with a digit not preceded by one."""
+
+    pattern: re.Pattern[str]
+    keywords: tuple[tuple[str, int], ...] = ()
+    digits: bool = False
+
+    def starts(self, text: str) -> list[int] | None:
+        """Sorted positions where a match may begin, or None to scan everywhere."""
+        if self.digits:
+            return [m.start() for m in _DIGIT_START.finditer(text)]
+        low = _folded(text)
+        if low is None:
+            return None
+        hits = _keyword_hits(text)
+        found: set[int] = set()
+        for kw, n in self.keywords:
+            for i in hits[kw]:
+                found.add(i)
+                k = i
+                while k > 0 and _is_ascii_letter(low[k - 1]):
+                    k -= 1
+                found.add(k)
+                if n:
+                    found.update(_word_starts_before(low, k, n))
+        return sorted(found)
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """The matches ``self.pattern.finditer(text)`` yields (none of the patterns matches
+        the empty string)."""
+        starts = self.starts(text)
+        if starts is None:
+            return list(self.pattern.finditer(text))
+        out: list[re.Match[str]] = []
+        pos = 0
+        match = self.pattern.match
+        for p in starts:
+            if p < pos:
+                continue
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = max(m.end(), p + 1)
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def _keyword_hits(text: str) -> dict[str, tuple[int, ...]]:
+    """Offsets of every scanner keyword in the folded text, found once per article for all
+    scanners; a keyword that starts with a shorter one ("tens", "ten") is read off its hits."""
+    low = _folded(text) or ""
+    hits: dict[str, tuple[int, ...]] = {}
+    for base, longer in _KEYWORD_BASES:
+        found = []
+        i = low.find(base)
+        while i >= 0:
+            found.append(i)
+            i = low.find(base, i + 1)
+        hits[base] = tuple(found)
+        for kw in longer:
+            hits[kw] = tuple(i for i in found if low.startswith(kw, i))
+    return hits
+
+
+# A decimal digit that does not follow another one (a number starts there).
+_DIGIT_START = re.compile(r"\d(?<!\d\d)")
 
 # ---------------------------------------------------------------------------
 # Number tokens
@@ -209,12 +336,24 @@ _SPELLED = re.compile(
     rf"(?:(?:(?<=hundred)\s+and\s+|\s+|-){_NUMWORD})*\b",
     re.IGNORECASE,
 )
+_DIGITS_SCAN = _Scanner(_DIGITS, digits=True)
+# Every number word starts with one of these ("six" in "sixty", "sixteen"); "a"/"an" comes
+# one word before a scale word ("a hundred").
+_SPELLED_SCAN = _Scanner(_SPELLED, tuple(
+    (w, 0) for w in "one two three four five six seven eight nine ten eleven twelve thirteen fifteen "
+                    "twenty thirty forty fifty trillion".split()
+) + tuple((w, 1) for w in ("hundred", "thousand", "million", "billion", "dozen")))
+
+
+# Patterns named _<FUNCTION>_RX<n> are the ones that function uses, compiled once here rather
+# than looked up in re's cache on every call (hundreds of thousands of calls per 1k articles).
+_PARSE_SPELLED_RX1 = re.compile(r"[\s-]+")
 
 
 def _parse_spelled(s: str) -> float:
     """Value of a run of number words: 'two hundred and fifty thousand' -> 250000."""
     total, current = 0.0, 0.0
-    for w in re.split(r"[\s-]+", s.lower()):
+    for w in _PARSE_SPELLED_RX1.split(s.lower()):
         if w in ("a", "an", "and"):
             continue
         if w in _UNIT_WORDS:
@@ -231,36 +370,46 @@ def _parse_spelled(s: str) -> float:
     return total + current
 
 
+_MILLION_SUFFIX_RX1 = re.compile(r"m\s*(?:to|and|-|–)\s*(?:\$|£|€)?\d[\d.,]*m\s+[^\W\d_]")
+_MILLION_SUFFIX_RX2 = re.compile(r"m\s+([^\W\d_]+)")
+_MILLION_SUFFIX_RX3 = re.compile(r"(?:roubles?|rubles?|dollars?|euros?|pounds)", re.I)
+_CURRENCY_NAME_RXS = tuple(re.compile(rx, re.I) for rx, _ in _CURRENCY_NAMES)
+
+
 def _million_suffix(text: str, pos: int) -> bool:
     """'1.2m people': an 'm' glued to a number is 'million' only before a counted noun or a
     currency word (a '4m fence' is in metres; '$5m' is handled with the currency symbol)."""
-    if re.match(r"m\s*(?:to|and|-|–)\s*(?:\$|£|€)?\d[\d.,]*m\s+[^\W\d_]", text[pos:pos + 40]):
+    if _MILLION_SUFFIX_RX1.match(text[pos:pos + 40]):
         return _million_suffix(text, pos + text[pos + 1:pos + 40].index("m") + 1)  # "5m to 10m people"
-    m = re.match(r"m\s+([^\W\d_]+)", text[pos:pos + 30])
+    m = _MILLION_SUFFIX_RX2.match(text[pos:pos + 30])
     if m is None:
         return False
     word = m.group(1)
     return (_noun_unit(word) is not None
-            or re.fullmatch(r"(?:roubles?|rubles?|dollars?|euros?|pounds)", word, re.I) is not None
-            or any(re.fullmatch(rx, word, re.I) for rx, _ in _CURRENCY_NAMES))
+            or _MILLION_SUFFIX_RX3.fullmatch(word) is not None
+            or any(rx.fullmatch(word) for rx in _CURRENCY_NAME_RXS))
+
+
+_TOKENS_RX1 = re.compile(r"[,\s\u00a0\u2009\u202f]")
+_TOKENS_RX2 = re.compile(r"\d+")
 
 
 def _tokens(text: str) -> list[_Tok]:
     """Every number written in digits or words, left to right, non-overlapping."""
     toks: list[_Tok] = []
-    for m in _DIGITS.finditer(text):
+    for m in _DIGITS_SCAN.finditer(text):
         num = m.group("num")
-        value = float(re.sub(r"[,\s\u00a0\u2009\u202f]", "", num))
+        value = float(_TOKENS_RX1.sub("", num))
         scale = (m.group("scale") or "").strip().lower()
         if scale:
             value *= _SUFFIX_SCALES.get(scale) or _SCALE_WORDS[scale]
         end = m.end()
         if not scale and _million_suffix(text, end):
             value, end, scale = value * 1_000_000, end + 1, "m"  # "1.2m people", "3m roubles"
-        plain = not scale and re.fullmatch(r"\d+", num) is not None
+        plain = not scale and _TOKENS_RX2.fullmatch(num) is not None
         toks.append(_Tok(m.start(), end, value, False, plain))
     taken = [(t.start, t.end) for t in toks]
-    for m in _SPELLED.finditer(text):
+    for m in _SPELLED_SCAN.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         toks.append(_Tok(m.start(), m.end(), _parse_spelled(m.group(0)), True, False))
@@ -275,6 +424,16 @@ def _before(text: str, pos: int, n: int = 60) -> str:
     return text[max(0, pos - n):pos]
 
 
+def _tail_start(s: str, n: int) -> int:
+    """A position at or before the start of the last ``n`` whitespace-separated tokens of ``s``.
+    A pattern anchored at the end of ``s`` whose match spans at most ``n`` tokens (literal words,
+    spaces) cannot start earlier, so ``pattern.search(s, _tail_start(s, n))`` finds the same match
+    as searching all of ``s``, without trying every position (lookbehinds and \\b still see the
+    whole string)."""
+    parts = s.rsplit(None, n)  # C speed; when n splits were made, parts[0] is a prefix of s
+    return len(parts[0]) if len(parts) > n else 0
+
+
 def _sentence_span(spans: list[tuple[int, int]], pos: int, text: str) -> tuple[int, int]:
     span = sentence_at(spans, pos)
     if span is None:  # between sentences (cannot happen for a word inside a paragraph)
@@ -283,9 +442,12 @@ def _sentence_span(spans: list[tuple[int, int]], pos: int, text: str) -> tuple[i
     return span
 
 
+_IS_SENTENCE_START_RX1 = re.compile(r"[\s\"'“‘(\[•*-]*")
+
+
 def _is_sentence_start(text: str, sent_start: int, pos: int) -> bool:
     """True when only quote marks/brackets/spaces stand between the sentence start and pos."""
-    return re.fullmatch(r"[\s\"'“‘(\[•*-]*", text[sent_start:pos]) is not None
+    return _IS_SENTENCE_START_RX1.fullmatch(text[sent_start:pos]) is not None
 
 
 def _trim_words(words: list[str]) -> list[str]:
@@ -296,12 +458,16 @@ def _trim_words(words: list[str]) -> list[str]:
     return words
 
 
+_PHRASE_AFTER_RX1 = re.compile(r"\s*\([^)]{0,40}\)")
+_PHRASE_AFTER_RX2 = re.compile(r",(?!\d)|\.(?!\d)|[;:!?()\"“”—–\n]")
+
+
 def _phrase_after(text: str, pos: int, sent_end: int, max_words: int = 8) -> str:
     """A few words after pos, up to the first punctuation (a parenthesis right at pos is skipped)."""
-    m = re.match(r"\s*\([^)]{0,40}\)", text[pos:sent_end])
+    m = _PHRASE_AFTER_RX1.match(text[pos:sent_end])
     if m:
         pos += m.end()
-    seg = re.split(r",(?!\d)|\.(?!\d)|[;:!?()\"“”—–\n]", text[pos:sent_end], maxsplit=1)[0]
+    seg = _PHRASE_AFTER_RX2.split(text[pos:sent_end], maxsplit=1)[0]
     words = seg.split()[:max_words]
     # a long phrase stops at a coordinated clause ("... were killed and thousands more")
     for i, w in enumerate(words):
@@ -311,18 +477,24 @@ def _phrase_after(text: str, pos: int, sent_end: int, max_words: int = 8) -> str
     return " ".join(_trim_words(words))
 
 
+_PHRASE_BEFORE_RX1 = re.compile(r",(?!\d)|[;:!?()\"“”—–\n]|\bthat\b|\bsaid\b")
+
+
 def _phrase_before(text: str, pos: int, sent_start: int, max_words: int = 6) -> str:
     """The last few words of the clause that ends at pos."""
     seg = text[sent_start:pos]
-    seg = re.split(r",(?!\d)|[;:!?()\"“”—–\n]|\bthat\b|\bsaid\b", seg)[-1]
+    seg = _PHRASE_BEFORE_RX1.split(seg)[-1]
     words = seg.split()[-max_words:]
     return " ".join(_trim_words(words))
+
+
+_WORD_ITER_RX1 = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]")
 
 
 def _word_iter(text: str, pos: int, end: int, limit: int) -> list[tuple[str, int, int]]:
     """(word, start, end) of the next `limit` words, stopping at punctuation."""
     out = []
-    for m in re.finditer(r"[^\W_]+(?:[-'’][^\W_]+)*|[^\w\s]", text[pos:end]):
+    for m in _WORD_ITER_RX1.finditer(text[pos:end]):
         if not m.group(0)[0].isalnum():
             break
         out.append((m.group(0), pos + m.start(), pos + m.end()))
@@ -331,13 +503,16 @@ def _word_iter(text: str, pos: int, end: int, limit: int) -> list[tuple[str, int
     return out
 
 
+_NOUN_UNIT_RX1 = re.compile(r"[A-Z][a-z]+(?:ks|hs|ts|ns|rs|ds|es)")
+
+
 def _noun_unit(word: str) -> str | None:
     """Unit for a counted noun; capitalised plural demonyms ('Russians') count people."""
     w = word.lower().replace("’", "'")
     if w in _NOUN_UNITS:
         return _NOUN_UNITS[w]
     # Russians, Soviets, Kazakhs, Finns, Uzbeks, Poles: a capitalised plural after a number
-    if re.fullmatch(r"[A-Z][a-z]+(?:ks|hs|ts|ns|rs|ds|es)", word) and w not in _STOP_WORDS:
+    if _NOUN_UNIT_RX1.fullmatch(word) and w not in _STOP_WORDS:
         return "people"
     return None
 
@@ -376,11 +551,14 @@ def _noun_after(text: str, pos: int, sent_end: int) -> _Noun | None:
     return None
 
 
+_NUMBER_OF_BEFORE_RX1 = re.compile(r"\b(?:number|total|tally|count|ranks)\s+of\s+", re.IGNORECASE)
+
+
 def _number_of_before(text: str, sent_start: int, pos: int) -> tuple[str, str] | None:
     """'the number of reservists involved could reach N' -> ('reservists involved', unit)."""
     seg = text[sent_start:pos]
     m = None
-    for m in re.finditer(r"\b(?:number|total|tally|count|ranks)\s+of\s+", seg, re.IGNORECASE):
+    for m in _NUMBER_OF_BEFORE_RX1.finditer(seg):
         pass
     if m is None:
         return None
@@ -402,12 +580,15 @@ def _number_of_before(text: str, sent_start: int, pos: int) -> tuple[str, str] |
     return " ".join(out), unit or "count"
 
 
+_NOUN_BEFORE_RX1 = re.compile(r"['’]s$")
+
+
 def _noun_before(text: str, sent_start: int, pos: int) -> tuple[str, str] | None:
     """A counted noun in the clause before the number: 'armed forces number around N'."""
     phrase = _phrase_before(text, pos, sent_start, 7)
     words = phrase.split()
     for i in range(len(words) - 1, -1, -1):
-        unit = _noun_unit(re.sub(r"['’]s$", "", words[i].strip(",.")))
+        unit = _noun_unit(_NOUN_BEFORE_RX1.sub("", words[i].strip(",.")))
         if unit is None and words[i].lower().endswith(("'s", "’s")):
             continue
         if unit:
@@ -467,61 +648,81 @@ def _year_before_name(text: str, pos: int, sent_end: int) -> bool:
     return noun is None or not text[noun.end - len(noun.word):noun.end].islower()
 
 
+_EXCLUDED_RX1 = re.compile(_MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s*$")
+_EXCLUDED_RX2 = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
+_EXCLUDED_RX3 = re.compile(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|BST|CET|UTC|MSK|o'clock|hrs\b|h\b)", re.IGNORECASE)
+_EXCLUDED_RX4 = re.compile(r"\.\d")
+_EXCLUDED_RX5 = re.compile(_MONTHS + r"\s*$")
+_EXCLUDED_RX6 = re.compile(_WEEKDAYS + r",?\s*$")
+_EXCLUDED_RX7 = re.compile(r"\s*(?:-|–)?\s*(?:of\s+)?" + _MONTHS + r"(?!\w)")
+_EXCLUDED_RX8 = re.compile(r"\s*(?:-|–)\s*\d{1,2}\s+" + _MONTHS + r"(?!\w)")
+_EXCLUDED_RX9 = re.compile(r"(?:\bcopyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*[-–,]\s*)?$", re.I)
+_EXCLUDED_RX10 = re.compile(r"\b[A-Z][a-z]+\s+$")
+_EXCLUDED_RX11 = re.compile(r"[:/]\d")
+_EXCLUDED_RX12 = re.compile(r"\d[/:]$")
+_EXCLUDED_RX13 = re.compile(r"s\b|'s\b")
+_EXCLUDED_RX14 = re.compile(r"[^\W\d_]")
+_EXCLUDED_RX15 = re.compile(r"[A-Za-z]-$")
+_EXCLUDED_RX17 = re.compile(r"\s*[-–/]\s*\d{2,4}\b")
+_EXCLUDED_RX18 = re.compile(r"\d{4}\s*[-–/]\s*$")
+_EXCLUDED_RX19 = re.compile(r"\b(?:his|her|their|my|your|our|early|mid|late)[\s-]*$", re.IGNORECASE)
+_EXCLUDED_RX20 = re.compile(r"(?:km|kms|x|k|bn|mn|tn|m|s|mi|fold|%)\b", re.IGNORECASE)
+_EXCLUDED_RX21 = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_EXCLUDED_RX22 = re.compile(_MONTHS)
+
+
 def _excluded(text: str, tok: _Tok, sent_start: int, sent_end: int) -> bool:
     """Dates, years, days of the month, times, ordinals and identifiers."""
     s, e = tok.start, tok.end
     after = text[e:e + 24]
     before = _before(text, s, 40)
     if not tok.spelled:
-        if re.match(r"(?:st|nd|rd|th)\b", after, re.IGNORECASE):
+        if _EXCLUDED_RX2.match(after):
             return True  # ordinal
-        if re.match(r"[:/]\d", after) or re.search(r"\d[/:]$", before):
+        if _EXCLUDED_RX11.match(after) or _EXCLUDED_RX12.search(before):
             return True  # time, 9/11, 24/7, fraction
-        if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|BST|CET|UTC|MSK|o'clock|hrs\b|h\b)",
-                    after, re.IGNORECASE):
+        if _EXCLUDED_RX3.match(after):
             return True
-        if re.match(r"s\b|'s\b", after) and not re.search(
-                r"\b(?:his|her|their|my|your|our|early|mid|late)[\s-]*$", before, re.IGNORECASE):
+        if _EXCLUDED_RX13.match(after) and not _EXCLUDED_RX19.search(before):
             return True  # decade: 1990s, the 80s
-        if re.match(r"[^\W\d_]", after) and not re.match(
-                r"(?:km|kms|x|k|bn|mn|tn|m|s|mi|fold|%)\b", after, re.IGNORECASE):
+        if _EXCLUDED_RX14.match(after) and not _EXCLUDED_RX20.match(after):
             return True  # alphanumeric code: 4G, MH17-like
-        if re.search(r"[A-Za-z]-$", before) and not tok.spelled:
+        if _EXCLUDED_RX15.search(before) and not tok.spelled:
             return True  # Su-25, Covid-19
-        if re.match(r"\.\d", after):
+        if _EXCLUDED_RX4.match(after):
             return True
     if not tok.spelled and _in_digit_run(text, tok):
         return True  # phone numbers, codes: "+7 495 123 45 67"
-    if re.search(_MONTHS + r"\s*$", before) and tok.value <= 31 and not tok.spelled:
+    if _EXCLUDED_RX5.search(before) and tok.value <= 31 and not tok.spelled:
         return True  # February 24
-    if re.search(_WEEKDAYS + r",?\s*$", before) and tok.value <= 31:
+    if _EXCLUDED_RX6.search(before) and tok.value <= 31:
         return True
-    if re.search(_MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s*$", before):
+    if _EXCLUDED_RX1.search(before):
         return True  # February 24, 2022
-    if not tok.spelled and tok.value <= 31 and re.match(r"\s*(?:-|–)?\s*(?:of\s+)?" + _MONTHS + r"(?!\w)", after):
+    if not tok.spelled and tok.value <= 31 and _EXCLUDED_RX7.match(after):
         return True  # 24 February, 24-25 February
-    if not tok.spelled and re.match(r"\s*(?:-|–)\s*\d{1,2}\s+" + _MONTHS + r"(?!\w)", after):
+    if not tok.spelled and _EXCLUDED_RX8.match(after):
         return True  # 24-25 February
     if _is_year(tok):
-        if re.search(r"(?:\bcopyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*[-–,]\s*)?$", before, re.I):
+        if _EXCLUDED_RX9.search(before):
             return True  # "Copyright 2022 ...", "© 2019-2023"
         if _year_before_name(text, e, sent_end):
             return True  # "2022 World Affairs Bureau": a year next to a name, not a count
-        if re.search(_MONTHS + r"\s*$", before) or re.match(r"\s*[-–/]\s*\d{2,4}\b", after) \
-                or re.search(r"\d{4}\s*[-–/]\s*$", before):
+        if _EXCLUDED_RX5.search(before) or _EXCLUDED_RX17.match(after) \
+                or _EXCLUDED_RX18.search(before):
             return True  # February 2022, 1979-1989, 2022/23
         noun = _noun_after(text, e, sent_end)
         if noun is None or not noun.known or _YEAR_PREPS.search(before):
             return True  # a year standing alone or after in/since/from/...
     if tok.spelled and text[s].isupper() and not _is_sentence_start(text, sent_start, s):
         return True  # part of a name: World War Two, Formula One
-    if _IDENT_BEFORE.search(before):
+    if _IDENT_BEFORE.search(before, _tail_start(before, 2)):  # "World War", "No."
         return True
-    if not tok.spelled and re.search(r"\b[A-Z][a-z]+\s+$", before) and not _is_sentence_start(
-            text, sent_start, s - len(re.search(r"\b[A-Z][a-z]+\s+$", before).group(0))):
+    if not tok.spelled and _EXCLUDED_RX10.search(before) and not _is_sentence_start(
+            text, sent_start, s - len(_EXCLUDED_RX10.search(before).group(0))):
         # "Moscow 24", "Article 5": a capitalised word right before a bare number.
-        word = re.search(r"\b([A-Z][a-z]+)\s+$", before).group(1)
-        if not re.fullmatch(_MONTHS, word) and _unit_after(text, e, sent_end) is None \
+        word = _EXCLUDED_RX21.search(before).group(1)
+        if not _EXCLUDED_RX22.fullmatch(word) and _unit_after(text, e, sent_end) is None \
                 and _noun_after(text, e, sent_end) is None:
             return True
     return False
@@ -628,6 +829,9 @@ _VAGUE = re.compile(
     r"(?:\s+(?P<fscale2>thousand|million|billion)(?!s))?)\b",
     re.IGNORECASE,
 )
+# "tens/hundreds of ...", plurals, and up to two words before a scale ("a few hundred").
+_VAGUE_SCAN = _Scanner(_VAGUE, (("tens", 0), ("dozens", 0), ("hundred", 2), ("thousand", 2),
+                                ("million", 2), ("billion", 0)))
 _VAGUE_VALUES = {"dozens": 12, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
                  "billions": 1_000_000_000, "tens": 10}
 _FRACTIONS = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 0.25,
@@ -641,6 +845,8 @@ _FRACTION = re.compile(
 )
 # What a multiplier adjective compares with: "double the normal level", "twice that of 2021",
 # "three times last year's figure". Not "three times last month" (a count of occasions).
+# "half ...", and one word before "third"/"quarter" ("a third", "two-thirds").
+_FRACTION_SCAN = _Scanner(_FRACTION, (("half", 0), ("third", 1), ("quarter", 1)))
 _COMPARAND = (r"(?:the|that\s+of|those\s+of|what|normal|usual|its|their|pre-?war|"
               r"last\s+(?:year|month|week|summer|winter)['’]s)")
 _MULT_WORD = re.compile(
@@ -660,6 +866,10 @@ _WORD_DISTANCE = re.compile(
 )
 _NOT_WHOLE_BEFORE = re.compile(r"\b(?:fractions?|tenths?|hundredths?|thirds?|quarters?|halves|half|parts?|"
                                r"per\s?cent|percent|bit|couple)\s+$", re.IGNORECASE)
+_MULT_WORD_SCAN = _Scanner(_MULT_WORD, tuple(
+    (w, 0) for w in ("doubl", "tripl", "trebl", "quadrupl", "halved", "fold", "twice")))
+# The unit, up to five words after the start: "to less than a few kilometres".
+_WORD_DISTANCE_SCAN = _Scanner(_WORD_DISTANCE, (("kilomet", 5), ("km", 5), ("mile", 5)))
 _MULT_VALUES = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5,
                 "double": 2, "triple": 3, "treble": 3, "quadruple": 4}
 
@@ -673,6 +883,20 @@ _SHARE = re.compile(
     r"|\b(?P<half>(?:(?:the\s+other|another|one|a\s+further)\s+)?half)\b(?!-)",
     re.IGNORECASE,
 )
+# The fraction word, up to two words after the start ("the other half", "a further third").
+_SHARE_SCAN = _Scanner(_SHARE, tuple((w, 2) for w in ("third", "quarter", "fifth", "tenth", "half")))
+
+
+def _keyword_bases(scanners: tuple[_Scanner, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(keyword, the longer keywords that start with it) over all scanners, so that each text
+    is searched once per shortest keyword."""
+    words = sorted({kw for sc in scanners for kw, _ in sc.keywords})
+    bases = [w for w in words if not any(b != w and w.startswith(b) for b in words)]
+    return tuple((b, tuple(w for w in words if w != b and w.startswith(b))) for b in bases)
+
+
+_KEYWORD_BASES = _keyword_bases((_SPELLED_SCAN, _VAGUE_SCAN, _FRACTION_SCAN, _MULT_WORD_SCAN,
+                                 _WORD_DISTANCE_SCAN, _SHARE_SCAN))
 _SHARE_NUM = {"a": 1, "one": 1, "another": 1, "the other": 1, "the remaining": 1, "a further": 1,
               "two": 2, "three": 3, "four": 4, "nine": 9}
 _SHARE_DEN = {"third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
@@ -707,31 +931,40 @@ _SHARE_HYPOTHETICAL = re.compile(r"\b(?:if|unless|whether|suppose|supposing|imag
 _SHARE_FIRST_PERSON = re.compile(r"\s+of\s+(?:(?:my|our)\b|us\b)", re.IGNORECASE)
 
 
+_SHARE_VALUE_RX1 = re.compile(r"\s+")
+
+
 def _share_value(m: re.Match[str]) -> float:
     """Percent for a fraction in words: 'a third' -> 33.33, 'two-thirds' -> 66.67."""
     if m.group("half"):
         return 50.0
-    num = _SHARE_NUM[re.sub(r"\s+", " ", m.group("num").lower())]
+    num = _SHARE_NUM[_SHARE_VALUE_RX1.sub(" ", m.group("num").lower())]
     den = _SHARE_DEN[m.group("den").lower().rstrip("s")]
     return 100.0 * num / den
+
+
+_SHARE_FIGURES_RX1 = re.compile(r"\s*(?:of|-)")
+_SHARE_FIGURES_RX2 = re.compile(r"\s+of\s+")
+_SHARE_FIGURES_RX3 = re.compile(r"\bthe\s+$", re.I)
+_SHARE_FIGURES_RX4 = re.compile(r"\s+(?:the|all|all\s+the|its|their|those|these)\s+")
 
 
 def _share_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
     """Fractions in words used as shares of a group, or as the size of a change."""
     figs: list[Figure] = []
-    for m in _SHARE.finditer(text):
+    for m in _SHARE_SCAN.finditer(text):
         s_start, s_end = _sentence_span(spans, m.start(), text)
         after, before = text[m.end():s_end], text[s_start:m.start()]
         if m.group("den") and m.group("num").lower() in ("a", "one") and m.group("den").lower().endswith("s"):
             continue  # "a thirds" is not English
         if _SHARE_PERIOD_BEFORE.search(before):
             continue  # "the first half of 2023", "the second quarter"
-        change = _SHARE_CHANGE_BEFORE.search(before) is not None and not re.match(r"\s*(?:of|-)", after)
-        of_group = re.match(r"\s+of\s+", after) is not None and not _SHARE_NOT_GROUP.match(after)
+        change = _SHARE_CHANGE_BEFORE.search(before) is not None and not _SHARE_FIGURES_RX1.match(after)
+        of_group = _SHARE_FIGURES_RX2.match(after) is not None and not _SHARE_NOT_GROUP.match(after)
         half_the = m.group("half") is not None and (
-            (n := re.match(r"\s+(?:the|all|all\s+the|its|their|those|these)\s+", after)) is not None
+            (n := _SHARE_FIGURES_RX4.match(after)) is not None
             and (noun := _noun_after(text, m.end() + n.end(), s_end)) is not None and noun.known)
-        verb = _SHARE_VERB.match(after) is not None and not re.search(r"\bthe\s+$", before, re.I)
+        verb = _SHARE_VERB.match(after) is not None and not _SHARE_FIGURES_RX3.search(before)
         if not (change or of_group or half_the or verb):
             continue
         conf, rule = 0.75, "fraction-share"
@@ -742,15 +975,21 @@ def _share_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         after_words, before_words = _phrase_after(text, m.end(), s_end), _phrase_before(text, m.start(), s_start)
         # a share is of what follows ("a third of requests"); a change is of what precedes
         counts = (before_words or after_words) if change else (after_words or before_words)
-        approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None
+        approx = _approx_before(_before(text, m.start(), 30))
         figs.append(Figure(m.start(), m.end(), m.group(0), round(_share_value(m), 6), "percent",
                            counts or None, rule, conf, approximate=approx))
     return figs
 
 
+_WORD_FIGURES_RX1 = re.compile(r"\s+of\s+")
+_WORD_FIGURES_RX2 = re.compile(r"\s+")
+_WORD_FIGURES_RX3 = re.compile(r"\b(?:to|will|would|could|can|may|might|should|must|"
+                                        r"plans?|aims?|wants?)\s+$", re.I)
+
+
 def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
     figs: list[Figure] = []
-    for m in _VAGUE.finditer(text):
+    for m in _VAGUE_SCAN.finditer(text):
         if m.group("tens"):
             value = _VAGUE_VALUES[m.group("tens").lower()] * _VAGUE_VALUES[m.group("big").lower()]
         elif m.group("plural"):
@@ -762,7 +1001,7 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         s_start, s_end = _sentence_span(spans, m.start(), text)
         noun = _noun_after(text, m.end(), s_end)
         unit, counts = "people", None
-        of = re.match(r"\s+of\s+", text[m.end():s_end])
+        of = _WORD_FIGURES_RX1.match(text[m.end():s_end])
         if of:
             noun = _noun_after(text, m.end() + of.end(), s_end)
             counts = _phrase_after(text, m.end() + of.end(), s_end)
@@ -773,8 +1012,8 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
             counts = _phrase_before(text, m.start(), s_start) or None
         figs.append(Figure(m.start(), m.end(), m.group(0), float(value), unit, counts or None,
                            "vague-plural", 0.3, approximate=True))
-    for m in _FRACTION.finditer(text):
-        frac = _FRACTIONS[re.sub(r"\s+", " ", m.group("frac").lower())]
+    for m in _FRACTION_SCAN.finditer(text):
+        frac = _FRACTIONS[_WORD_FIGURES_RX2.sub(" ", m.group("frac").lower())]
         u = m.group("unit").lower()
         if u in _SCALE_WORDS:
             value, unit = frac * _SCALE_WORDS[u], "count"
@@ -787,15 +1026,14 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
         counts = _phrase_before(text, m.start(), s_start) or _phrase_after(text, m.end(), s_end)
         figs.append(Figure(m.start(), m.end(), m.group(0), value, unit, counts or None,
                            "fraction-of-unit", 0.8))
-    for m in _MULT_WORD.finditer(text):
+    for m in _MULT_WORD_SCAN.finditer(text):
         if m.group("verb") or m.group("adj"):
             value = float(_MULT_VALUES[(m.group("verb") or m.group("adj")).lower()])
         elif m.group("fold"):
             value = float(_parse_spelled(m.group("fold")))
         else:
             value = 2.0
-        if m.group("adj") and re.search(r"\b(?:to|will|would|could|can|may|might|should|must|"
-                                        r"plans?|aims?|wants?)\s+$", _before(text, m.start(), 20), re.I):
+        if m.group("adj") and _WORD_FIGURES_RX3.search(_before(text, m.start(), 20)):
             continue  # "plans to double the number": an intention, not a reported change
         s_start, s_end = _sentence_span(spans, m.start(), text)
         before, after = _phrase_before(text, m.start(), s_start), _phrase_after(text, m.end(), s_end)
@@ -803,7 +1041,7 @@ def _word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figure]:
             counts = f"{before} vs {after}" if before and after else (before or after)
         else:
             counts = (before or after) if m.group("verb") else (after or before)
-        approx = _APPROX_BEFORE.search(_before(text, m.start(), 30)) is not None  # "almost double"
+        approx = _approx_before(_before(text, m.start(), 30))  # "almost double"
         figs.append(Figure(m.start(), m.end(), m.group(0), value, "fold", counts or None,
                            "multiplier-word", 0.75, approximate=approx))
     return figs + _distance_word_figures(text, spans) + _share_figures(text, spans)
@@ -813,7 +1051,7 @@ def _distance_word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figu
     """'less than a kilometre' (1 km), 'for a mile' (1.609 km), 'of a few kilometres' (vague, kept
     low). A distance named with 'a' is a round, approximate figure."""
     figs: list[Figure] = []
-    for m in _WORD_DISTANCE.finditer(text):
+    for m in _WORD_DISTANCE_SCAN.finditer(text):
         if _NOT_WHOLE_BEFORE.search(_before(text, m.start(), 30)):
             continue  # "a fraction of a mile", "a tenth of a kilometre"
         few, unit = m.group("few") is not None, m.group("unit").lower()
@@ -832,20 +1070,32 @@ def _distance_word_figures(text: str, spans: list[tuple[int, int]]) -> list[Figu
 # One number token -> figure
 
 
+_AGE_BEFORE_RX1 = re.compile(r"\b(?:aged?|ages|age\s+of|aged\s+between|ages\s+of|at\s+the\s+age\s+of|"
+                     r"turned|turns|turning)\s+(?:between\s+|from\s+)?$", re.IGNORECASE)
+
+
 def _age_before(text: str, pos: int) -> bool:
-    return re.search(r"\b(?:aged?|ages|age\s+of|aged\s+between|ages\s+of|at\s+the\s+age\s+of|"
-                     r"turned|turns|turning)\s+(?:between\s+|from\s+)?$",
-                     _before(text, pos), re.IGNORECASE) is not None
+    before = _before(text, pos)
+    return _AGE_BEFORE_RX1.search(before, _tail_start(before, 5)) is not None  # "at the age of between"
+
+
+_APPOSITIVE_AGE_RX1 = re.compile(r"[A-Za-z]+,\s*$")
+_APPOSITIVE_AGE_RX2 = re.compile(r"\s*,")
 
 
 def _appositive_age(text: str, tok: _Tok) -> bool:
     """'The lawyer, 34, said' / 'Anna Petrova, 29, left': a bare number set off by commas."""
     return (tok.plain and 1 <= tok.value <= 110
-            and re.search(r"[A-Za-z]+,\s*$", _before(text, tok.start, 30)) is not None
-            and re.match(r"\s*,", text[tok.end:tok.end + 3]) is not None)
+            and _APPOSITIVE_AGE_RX1.search(_before(text, tok.start, 30)) is not None
+            and _APPOSITIVE_AGE_RX2.match(text[tok.end:tok.end + 3]) is not None)
 
 
 _SCALE_END = re.compile(r"(?:\s+|(?<=\d)\s*)(?P<scale>million|billion|trillion|thousand|bn|mn|tn|k)$", re.I)
+
+
+_SHARED_SCALE_RX1 = re.compile(r"\d+(?:\.\d+)?")
+_SHARED_SCALE_RX2 = re.compile(r"(?:hundred|dozen)$", re.I)
+_SHARED_SCALE_RX3 = re.compile(_NUMWORD + r"(?:[\s-]+" + _NUMWORD + r")*", re.I)
 
 
 def _shared_scale(low_raw: str, low: float, high_raw: str, high: float, ordered: bool = True) -> float:
@@ -858,15 +1108,15 @@ def _shared_scale(low_raw: str, low: float, high_raw: str, high: float, ordered:
     ordered=False) the borrowed value must be within a factor of 100 of the new one.
     """
     m = _SCALE_END.search(high_raw)
-    if m is None or _SCALE_END.search(low_raw) or re.search(r"(?:hundred|dozen)$", low_raw, re.I):
+    if m is None or _SCALE_END.search(low_raw) or _SHARED_SCALE_RX2.search(low_raw):
         return 1.0
     head = high_raw[:m.start()].strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", head):
+    if _SHARED_SCALE_RX1.fullmatch(head):
         base = float(head)
     elif head.lower() in ("", "a", "an"):
         base = 1.0
     else:
-        base = _parse_spelled(head) if re.fullmatch(_NUMWORD + r"(?:[\s-]+" + _NUMWORD + r")*", head, re.I) else 0.0
+        base = _parse_spelled(head) if _SHARED_SCALE_RX3.fullmatch(head) else 0.0
     if base <= 0:
         return 1.0
     factor = high / base
@@ -903,6 +1153,13 @@ def _is_change_from(before: str) -> bool:
     return _CHANGE_FROM.search(before) is not None
 
 
+_RANGE_PARTNER_RX1 = re.compile(r"\bbetween\s+(?:\$|£|€)?$", re.IGNORECASE)
+_RANGE_PARTNER_RX2 = re.compile(r"\s*%?\s+or\s+(?P<sym>\$|£|€)?")
+_RANGE_PARTNER_RX3 = re.compile(r"\s*%?\s+and\s+(?:\$|£|€)?")
+_RANGE_PARTNER_RX4 = re.compile(r"\s*%?\s*(?:-|–|—)\s*(?:\$|£|€)?")
+_RANGE_PARTNER_RX5 = re.compile(r"\s*%?\s+to\s+(?:\$|£|€)?")
+
+
 def _range_partner(text: str, toks: list[_Tok], i: int, sent_end: int) -> tuple[int, str] | None:
     """Index of the upper bound of a range starting at toks[i], and the connector kind."""
     if i + 1 >= len(toks):
@@ -911,17 +1168,16 @@ def _range_partner(text: str, toks: list[_Tok], i: int, sent_end: int) -> tuple[
     if b.start >= sent_end:
         return None
     gap = text[a.end:b.start]
-    between = re.search(r"\bbetween\s+(?:\$|£|€)?$", _before(text, a.start, 20), re.IGNORECASE)
-    if between and re.fullmatch(r"\s*%?\s+and\s+(?:\$|£|€)?", gap):
+    between = _RANGE_PARTNER_RX1.search(_before(text, a.start, 20))
+    if between and _RANGE_PARTNER_RX3.fullmatch(gap):
         return i + 1, "between"
-    if re.fullmatch(r"\s*%?\s*(?:-|–|—)\s*(?:\$|£|€)?", gap) or re.fullmatch(
-            r"\s*%?\s+to\s+(?:\$|£|€)?", gap):
+    if _RANGE_PARTNER_RX4.fullmatch(gap) or _RANGE_PARTNER_RX5.fullmatch(gap):
         if b.value > a.value:
             return i + 1, "to"
     # "2 or 3 per cent", "two or three thousand": an uncertain amount, one range figure. Only
     # an ascending pair with nothing but "or" between ("2021 or 2022" is excluded as years).
     # "€5,000 or 6,000 dollars" names two prices in two currencies: a symbol must be on both or neither.
-    alt = re.fullmatch(r"\s*%?\s+or\s+(?P<sym>\$|£|€)?", gap)
+    alt = _RANGE_PARTNER_RX2.fullmatch(gap)
     if alt and b.value > a.value and (alt.group("sym") is None) == (_currency_before(text, a.start) is None):
         return i + 1, "or"
     return None
@@ -933,24 +1189,29 @@ _SPEECH = re.compile(
     r"argued?|warned|claimed?|noted)\b", re.IGNORECASE)
 
 
+_IS_ATTRIBUTION_RX1 = re.compile(r"[,;:]\s")
+_IS_ATTRIBUTION_RX2 = re.compile(r"\baccording\s+to\s+$", re.IGNORECASE)
+
+
 def _is_attribution(text: str, start: int, after_pos: int, sent_start: int, sent_end: int) -> bool:
     """'Four lawyers ... have noticed', 'According to six young lawyers': sources, not a count."""
-    clause = re.split(r"[,;:]\s", text[after_pos:sent_end], maxsplit=1)[0]  # not "..., officials said"
+    clause = _IS_ATTRIBUTION_RX1.split(text[after_pos:sent_end], maxsplit=1)[0]  # not "..., officials said"
     after = " ".join(clause.split()[:12])
-    return bool(_SPEECH.search(after)) or re.search(
-        r"\baccording\s+to\s+$", _before(text, start, 20), re.IGNORECASE) is not None
+    return bool(_SPEECH.search(after)) or _IS_ATTRIBUTION_RX2.search(_before(text, start, 20)) is not None
+
+
+_CONFIDENCE_FOR_COUNT_RX1 = re.compile(r"\s+of\s+(?:the|them|those|these|us|whom|which|its|their|our)\b", re.IGNORECASE)
+_CONFIDENCE_FOR_COUNT_RX2 = re.compile(r"\bof\s+(?:the|its|their|these|those)\s+$", re.IGNORECASE)
 
 
 def _confidence_for_count(tok: _Tok, value: float, noun: _Noun | None, text: str, after_pos: int,
                           sent_start: int, sent_end: int) -> tuple[float, str]:
     """Confidence and rule for a counted quantity, lowered for attribution and structure."""
-    partitive = re.match(r"\s+of\s+(?:the|them|those|these|us|whom|which|its|their|our)\b",
-                         text[after_pos:after_pos + 20], re.IGNORECASE)
+    partitive = _CONFIDENCE_FOR_COUNT_RX1.match(text[after_pos:after_pos + 20])
     small = value <= 10
     if partitive and (small or tok.spelled):
         return 0.35, "count-partitive"
-    partitive_denominator = re.search(r"\bof\s+(?:the|its|their|these|those)\s+$",
-                                      _before(text, tok.start, 20), re.IGNORECASE)
+    partitive_denominator = _CONFIDENCE_FOR_COUNT_RX2.search(_before(text, tok.start, 20))
     if partitive_denominator and small:
         return 0.35, "count-partitive"
     if noun is not None:
@@ -986,21 +1247,41 @@ def _token_figures(text: str, spans: list[tuple[int, int]], word_figs: list[Figu
     return figs
 
 
+_TOKEN_FIGURE_RX1 = re.compile(r"\s+times\b(?=\s+(?:more|higher|greater|larger|bigger|lower|smaller|fewer|"
+                     r"less|as|over|" + _COMPARAND + r")\b)")
+_TOKEN_FIGURE_RX2 = re.compile(r"\s+(?:in|out\s+of)\s+(\d+|" + _NUMWORD + r")\b", re.I)
+_TOKEN_FIGURE_RX3 = re.compile(r"\s+to\s+(?:\$|£|€)?")
+_TOKEN_FIGURE_RX4 = re.compile(r"s\b")
+_TOKEN_FIGURE_RX5 = re.compile(r"\b(?:his|her|their|my|your|our)\s+(?:early\s+|mid-?\s*|late\s+)?$", re.I)
+_TOKEN_FIGURE_RX6 = re.compile(r"m\b|b\b")
+_TOKEN_FIGURE_RX7 = re.compile(r"\b(?:increased|rose|grew|jumped|multiplied)\s+(?:by\s+)?$")
+_TOKEN_FIGURE_RX8 = re.compile(r"\s+times\b")
+_TOKEN_FIGURE_RX9 = re.compile(r"\s*\+|\s+or\s+(?:more|so)\b|-plus\b")
+_TOKEN_FIGURE_RX10 = re.compile(r"\s+(?:a|per|each)\s+(?:day|week|month)\b|\s+(?:ago|later|earlier|before|after)\b")
+_TOKEN_FIGURE_RX11 = re.compile(r"x\b")
+_TOKEN_FIGURE_RX12 = re.compile(r"\s")
+_TOKEN_FIGURE_RX13 = re.compile(r"kyrgyz|kirghiz", re.I)
+_TOKEN_FIGURE_RX14 = re.compile(r"-")
+_TOKEN_FIGURE_RX15 = re.compile(r"(?:long\s+)?(?:border|frontier|queue|line|tailback|trek|"
+                                       r"journey|drive|walk|road|route|stretch|zone|corridor|"
+                                       r"jam|stretching)", re.I)
+
+
 def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end: int,
                   prior: list[Figure], skip: set[int]) -> Figure | None:
     tok = toks[i]
     s, e = tok.start, tok.end
     before = _before(text, s)
-    approx = bool(_APPROX_BEFORE.search(before)) or bool(
-        re.match(r"\s*\+|\s+or\s+(?:more|so)\b|-plus\b", text[e:e + 10])) or text[s:e].lower().endswith("dozen")
+    approx = _approx_before(before) or bool(
+        _TOKEN_FIGURE_RX9.match(text[e:e + 10])) or text[s:e].lower().endswith("dozen")
     value, value_high, start, end = tok.value, None, s, e
     kind = "quantity"
 
     # Ranges: "18 to 27", "18-60", "between 18 and 27" (unless 'rose from X to Y').
     partner = _range_partner(text, toks, i, sent_end)
     change_to: _Tok | None = None  # 'rose from X to Y': the new value Y, for X's unit
-    if partner is None and i + 1 < len(toks) and toks[i + 1].start < sent_end and re.fullmatch(
-            r"\s+to\s+(?:\$|£|€)?", text[e:toks[i + 1].start]) and _is_change_from(before):
+    if partner is None and i + 1 < len(toks) and toks[i + 1].start < sent_end and _TOKEN_FIGURE_RX3.fullmatch(
+            text[e:toks[i + 1].start]) and _is_change_from(before):
         change_to = toks[i + 1]  # "was cut from 15,000 to 9,000 roubles": a fall
     if partner is not None:
         j, how = partner
@@ -1024,8 +1305,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
         shared = _unit_after(text, change_to.end, sent_end)
         if shared is not None and _currency_before(text, change_to.start) is None:
             unit = _Unit(shared.unit, end, shared.factor, shared.kind)
-    decade_age = re.match(r"s\b", text[end:end + 2]) and re.search(
-        r"\b(?:his|her|their|my|your|our)\s+(?:early\s+|mid-?\s*|late\s+)?$", before, re.I)
+    decade_age = _TOKEN_FIGURE_RX4.match(text[end:end + 2]) and _TOKEN_FIGURE_RX5.search(before)
     if decade_age:
         return Figure(s, end + 1, text[s:end + 1], value, "years", _phrase_before(text, s, sent_start) or None,
                       "age-decade", 0.3, value_high=value + 9, kind="age")
@@ -1041,8 +1321,8 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
     cur = _currency_before(text, s)
     if cur is not None:
         cur_unit, cur_start = cur
-        m = re.match(r"m\b|b\b", text[end:end + 2])
-        if m and not re.search(r"\s", text[s:end]):
+        m = _TOKEN_FIGURE_RX6.match(text[end:end + 2])
+        if m and not _TOKEN_FIGURE_RX12.search(text[s:end]):
             value *= _SUFFIX_SCALES[m.group(0)]
             end += 1
         conf, rule = 0.9, "money-symbol"
@@ -1058,16 +1338,15 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
 
     if unit is not None:
         if unit.kind == "duration":
-            if re.match(r"\s+(?:a|per|each)\s+(?:day|week|month)\b|\s+(?:ago|later|earlier|before|after)\b",
-                        text[unit.end:unit.end + 16]):
+            if _TOKEN_FIGURE_RX10.match(text[unit.end:unit.end + 16]):
                 return None  # "24 hours a day", "two days before": schedule or time reference
-            if tok.spelled and value == 1 and kind == "quantity" and not re.match(r"-", text[end:end + 1]):
+            if tok.spelled and value == 1 and kind == "quantity" and not _TOKEN_FIGURE_RX14.match(text[end:end + 1]):
                 return None  # "one day", "one year" used adverbially
             return Figure(s, unit.end, text[s:unit.end], round(value * unit.factor, 6), unit.unit,
                           _phrase_after(text, unit.end, sent_end) or _phrase_before(text, s, sent_start) or None,
                           "duration", 0.3, value_high=round(value_high * unit.factor, 6) if value_high is not None else None,
                           approximate=approx, kind="duration")
-        if unit.unit == "fold" and re.match(r"x\b", text[end:end + 2]) and tok.spelled:
+        if unit.unit == "fold" and _TOKEN_FIGURE_RX11.match(text[end:end + 2]) and tok.spelled:
             unit = None
     if unit is not None:
         fig_value = value * unit.factor
@@ -1076,7 +1355,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
         conf = 0.9
         rule = {"percent": "percent", "percentage_points": "percent", "fold": "fold",
                 "km": "distance"}.get(unit.unit, "money-word")
-        if unit.unit == "kgs" and not re.search(r"kyrgyz|kirghiz", text[end:raw_end], re.I):
+        if unit.unit == "kgs" and not _TOKEN_FIGURE_RX13.search(text[end:raw_end]):
             unit = replace(unit, unit=_som_currency(text, s, sent_start, sent_end))
         if unit.unit in _MONEY_UNITS:
             counts = _phrase_before(text, s, sent_start) or _phrase_after(text, raw_end, sent_end)
@@ -1086,9 +1365,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
             counts = _change_counts(text, raw_end, s, sent_start, sent_end, prior)
         else:
             after = _phrase_after(text, raw_end, sent_end)
-            counts = after if re.match(r"(?:long\s+)?(?:border|frontier|queue|line|tailback|trek|"
-                                       r"journey|drive|walk|road|route|stretch|zone|corridor|"
-                                       r"jam|stretching)", after, re.I) else (
+            counts = after if _TOKEN_FIGURE_RX15.match(after) else (
                 _phrase_before(text, s, sent_start) or after)
         if tok.spelled and value == 1 and kind == "quantity" and unit.unit not in ("km", "percent"):
             return None
@@ -1096,10 +1373,9 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
                       value_high=fig_high, approximate=approx, kind=kind)
 
     # "three times higher", "increased five times": a multiplier.
-    times = re.match(r"\s+times\b(?=\s+(?:more|higher|greater|larger|bigger|lower|smaller|fewer|"
-                     r"less|as|over|" + _COMPARAND + r")\b)", text[end:sent_end])
-    if times is None and re.search(r"\b(?:increased|rose|grew|jumped|multiplied)\s+(?:by\s+)?$", before):
-        times = re.match(r"\s+times\b", text[end:sent_end])
+    times = _TOKEN_FIGURE_RX1.match(text[end:sent_end])
+    if times is None and _TOKEN_FIGURE_RX7.search(before):
+        times = _TOKEN_FIGURE_RX8.match(text[end:sent_end])
     if times is not None:
         raw_end = end + times.end()
         return Figure(s, raw_end, text[s:raw_end], value, "fold",
@@ -1107,7 +1383,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
                       "fold-times", 0.85, approximate=approx)
 
     # "one in five Russians": a share.
-    ratio = re.match(r"\s+(?:in|out\s+of)\s+(\d+|" + _NUMWORD + r")\b", text[end:sent_end], re.I)
+    ratio = _TOKEN_FIGURE_RX2.match(text[end:sent_end])
     if ratio is not None and kind == "quantity":
         denom_txt = ratio.group(1)
         denom = float(denom_txt) if denom_txt.isdigit() else _parse_spelled(denom_txt)
@@ -1138,7 +1414,7 @@ def _token_figure(text: str, toks: list[_Tok], i: int, sent_start: int, sent_end
     elif rule == "count-partitive":  # "Two of them said": attribution, kept low
         return Figure(s, end, text[s:end], value, "count", _phrase_after(text, end, sent_end) or None,
                       rule, conf, value_high=value_high, approximate=approx, kind=kind)
-    baseline = _BASELINE_BEFORE.search(before)
+    baseline = _BASELINE_BEFORE.search(before, _tail_start(before, 3))  # "compared with about"
     if baseline is not None and noun is None:
         ref = _reference_figure(prior, text, s, sent_start)
         if ref is not None:
@@ -1181,6 +1457,10 @@ _FRONTED_OF = re.compile(
 )
 
 
+_SUBJECT_REFERENT_RX1 = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SUBJECT_REFERENT_RX2 = re.compile(r"[a-z]+s")
+
+
 def _subject_referent(text: str, sent_start: int, pos: int, end: int, sent_end: int) -> tuple[str, str] | None:
     """(counts, unit) for a bare number that is the subject of a clause, from the group it
     refers to: a fronted "Of the men ..." phrase, else the nearest counted noun earlier in the
@@ -1194,11 +1474,11 @@ def _subject_referent(text: str, sent_start: int, pos: int, end: int, sent_end: 
         group = fronted.group("group")
         words = group.split()
         unit = next((u for u in (_noun_unit(w.strip(".,")) for w in words[:4]) if u), None)
-        if unit is None and words and re.fullmatch(r"[a-z]+s", words[0]) and not words[0].endswith("ss"):
+        if unit is None and words and _SUBJECT_REFERENT_RX2.fullmatch(words[0]) and not words[0].endswith("ss"):
             unit = "count"  # an unlisted plural noun heads the group
         if unit is not None:
             return f"{group}: {action}" if action else group, unit
-    words = re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text[sent_start:pos])[-25:]
+    words = _SUBJECT_REFERENT_RX1.findall(text[sent_start:pos])[-25:]
     for w in reversed(words):
         unit = _noun_unit(w)
         if unit is not None:
@@ -1206,11 +1486,14 @@ def _subject_referent(text: str, sent_start: int, pos: int, end: int, sent_end: 
     return None
 
 
+_LOOKS_LIKE_AGE_RANGE_RX1 = re.compile(r"[a-z]+")
+
+
 def _looks_like_age_range(text: str, sent_start: int, pos: int, low: float, high: float | None) -> bool:
     """'men between 18 and 27', 'Men 18-60': a bare range of plausible ages after a person word."""
     if high is None or not (14 <= low < high <= 80):
         return False
-    words = re.findall(r"[a-z]+", text[max(sent_start, pos - 50):pos].lower())[-5:]
+    words = _LOOKS_LIKE_AGE_RANGE_RX1.findall(text[max(sent_start, pos - 50):pos].lower())[-5:]
     return any(w in _PERSON_WORDS for w in words)
 
 
@@ -1245,12 +1528,15 @@ def _reference_figure(prior: list[Figure], text: str, pos: int, sent_start: int)
     return None
 
 
+_BASELINE_UNIT_RX1 = re.compile(r"^(?:[^:]*:\s*)?(?:increase|rise|jump|growth|drop|fall|decline|decrease|"
+                        r"surge|more|higher)\s+(?:in|of)?\s*", re.I)
+
+
 def _baseline_unit(ref: Figure) -> tuple[str, str | None]:
     """A baseline counts what its reference counts; for a % or fold change, the changed thing."""
     counts = ref.counts
     if ref.unit in ("percent", "fold", "percentage_points") and counts:
-        counts = re.sub(r"^(?:[^:]*:\s*)?(?:increase|rise|jump|growth|drop|fall|decline|decrease|"
-                        r"surge|more|higher)\s+(?:in|of)?\s*", "", counts, flags=re.I)
+        counts = _BASELINE_UNIT_RX1.sub("", counts)
         unit = next((u for u in (_noun_unit(w) for w in counts.split()) if u), "count")
         return unit, counts
     return ref.unit, counts
@@ -1260,14 +1546,17 @@ def _baseline_unit(ref: Figure) -> tuple[str, str | None]:
 # Public API
 
 
+_MARK_CONVERSIONS_RX1 = re.compile(r"\s*\(\s*(?:about|around|some|roughly|nearly|almost|approximately|"
+                                 r"more\s+than|over)?\s*")
+
+
 def _mark_conversions(text: str, figs: list[Figure]) -> list[Figure]:
     """'10 kilometers (6 miles)': the parenthetical restates the figure before it."""
     out: list[Figure] = []
     for f in figs:
         prev = out[-1] if out else None
         if (prev is not None and prev.unit == f.unit == "km" and prev.kind == "quantity"
-                and re.fullmatch(r"\s*\(\s*(?:about|around|some|roughly|nearly|almost|approximately|"
-                                 r"more\s+than|over)?\s*", text[prev.end:f.start])):
+                and _MARK_CONVERSIONS_RX1.fullmatch(text[prev.end:f.start])):
             f = replace(f, kind="conversion", value=prev.value, rule="unit-conversion",
                         confidence=0.3, counts=prev.counts)
         out.append(f)

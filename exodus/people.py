@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -39,9 +40,15 @@ _l = "a-zß-öø-ÿā-ſа-яё"  # lower-case letters
 # One capitalised name token: "Davydov", "Jean-Pierre", "McCain", "O’Brien".
 _TOKEN = rf"(?:(?:Mc|Mac|O[’'])?[{_L}][{_l}]+(?:-[{_L}]?[{_l}]+)*)"
 _PARTICLE = r"(?:de|da|di|del|der|den|van|von|la|le|bin|ibn|al)"
-# A run of name tokens on one line, allowing particles and middle initials ("Jan M. Olsen").
+_RUN_TAIL = rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:[{_L}]\.[ \t]+)?{_TOKEN})*(?![^\W\d_])"
+# A run of name tokens on one line, allowing particles and middle initials ("Jan M. Olsen"):
+# (?<![^\W\d_]){_TOKEN}{_RUN_TAIL}, written to start with the first capital letter so that the
+# regex engine skips to capitals at C speed instead of trying every position. The letter
+# before that capital is checked by a two-character look-behind, and the rest of the first
+# token follows its alternatives in the same order (Mc, Mac, O’, plain).
 _RUN = re.compile(
-    rf"(?<![^\W\d_]){_TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:[{_L}]\.[ \t]+)?{_TOKEN})*(?![^\W\d_])"
+    rf"[{_L}](?<![^\W\d_].)(?:(?<=M)(?:c|ac)[{_L}][{_l}]+|(?<=O)[’'][{_L}][{_l}]+|[{_l}]+)(?:-[{_L}]?[{_l}]+)*"
+    + _RUN_TAIL
 )
 
 SPEECH_VERBS = frozenset(
@@ -136,10 +143,13 @@ _NAMING_BEFORE = re.compile(
     r"\bgave\s+(?:only\s+)?(?:his|her|their)\s+(?:first\s+)?name\s+(?:only\s+)?as\s+|"
     r"\b(?:first\s+name|given\s+name)\s*,?\s+)$"
 )
-_SPEECH_BEFORE = re.compile(
-    r"\b(?:says|said|stated|added|asked|wrote|explained|recalled|insisted|warned|replied|"
-    r"continued|argued|admitted|noted|shouted|complained|lamented|agreed|explains|recalls|adds|asks)\s+$"
-)
+_NAMING_BEFORE_TAILS = ("named", "called", "pseudonym", "alias", "as", "name", ",")
+_SPEECH_BEFORE_VERBS = (
+    "says said stated added asked wrote explained recalled insisted warned replied continued argued admitted "
+    "noted shouted complained lamented agreed explains recalls adds asks"
+).split()
+_SPEECH_BEFORE = re.compile(rf"\b(?:{'|'.join(_SPEECH_BEFORE_VERBS)})\s+$")
+_SPEECH_BEFORE_TAILS = tuple(_SPEECH_BEFORE_VERBS)
 _VERB_AFTER = re.compile(
     rf"^(?:’s?\s+\w+\s+)?\s*(?:(?:has|had|have|is|was|will|would|can|could|may|might|also|then|later|"
     rf"now|still|never|once|had\s+been|has\s+been)\s+)*(?:{_SPEECH_ALT}|"
@@ -201,6 +211,9 @@ _ORG_ROLE_BEFORE = re.compile(
     r"\s+(?:for|of|at|from)\s+(?:the\s+)?$",
     re.I,
 )
+# Last words of the "...\s+$" patterns above, for _end_search.
+_ORG_ROLE_TAILS = ("for", "of", "at", "from", "the")
+_EMPLOYER_TAILS = ("at", "of")
 _EMPLOYER_BEFORE = re.compile(
     r"\b(?:team|staff|employees|engineers|developers|programmers|workers|executives|managers)\s+(?:at|of)\s+$",
     re.I,
@@ -227,9 +240,102 @@ _ORG_PATTERNS = (
         re.I,
     ),
 )
+# Anchors for finditer_near: a head word every match contains, found by a fast literal scan.
+_ORG_ANCHORS = (
+    (re.compile(r"(?:Ministry|Department|Office|Agency|Committee|Service|Council)\s+(?:of|for)\s"), 3, None),
+    (re.compile(r"ministry|department", re.I), 6, 1),
+)
 _BARE_MINISTRY = re.compile(r"\b[Tt]he\s+(?P<head>[Mm]inistry)\b")
+_BARE_MINISTRY_ANCHOR = re.compile(r"[Mm]inistry")
 _INSTITUTIONS = re.compile(r"\b(?:the\s+)?(?P<name>Kremlin|Pentagon|White\s+House|State\s+Department)\b")
+_INSTITUTIONS_ANCHOR = re.compile(r"Kremlin|Pentagon|White|State")
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*")
+# Precompiled once: module-level re.search(pattern_string, ...) pays a cache lookup per call.
+_NONSPACE = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
+_FILLER = re.compile(rf"{_PARTICLE}|[{_L}]\.")
+_SENTENCE_END_BEFORE = re.compile(r"[.!?:\"“”‘]\s*$")
+_POSSESSIVE_S = re.compile(r"[’']s\b")
+_OF_FOR_BEFORE = re.compile(r"\b(?:of|for)\s+(?:the\s+)?$")
+_ORG_OF_BEFORE = re.compile(
+    r"(?:Institute|Ministry|Department|Committee|Council|Office|Agency|University)\s+(?:of|for)\s+(?:the\s+)?$"
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|our)\s+$")
+_DETERMINER_TAILS = ("the", "a", "an", "its", "their", "our")
+_CAPITALISED_PHRASE = re.compile(rf"[{_L}][{_l}]+(?:[ \t]+[{_L}][{_l}]+){{0,2}}")
+_CAPITALISED_WORD = re.compile(rf"\b[{_L}][{_l}]+\b")
+_THE_COUNTRYS_BEFORE = re.compile(r"\bthe[ \t]+country[’']s[ \t]+$", re.I)
+_OF_FOR_TAIL = re.compile(rf"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_TOKEN}(?:[ \t]+(?:and[ \t]+)?{_TOKEN}){{0,3}}")
+_NAME_WORD_BEFORE = re.compile(rf"([{_L}][{_l}]*)[ \t]+$")
+_CAPITAL_NEXT = re.compile(rf"[ \t]+[{_L}]")
+_KIND_TOKEN = re.compile(r"[\w-]+")
+
+
+@lru_cache(maxsize=4)
+def _reversed(text: str) -> str:
+    return text[::-1]
+
+
+@lru_cache(maxsize=16)
+def _runs_back(runs: int) -> re.Pattern[str]:
+    """White space then non-space, ``runs`` times: read on the reversed text, it walks back."""
+    return re.compile(r"\s*\S*" * runs)
+
+
+def _start_bound(text: str, anchor: int, runs: int) -> int:
+    """Leftmost start of a stretch ending at ``anchor`` with at most ``runs`` runs of non-space
+    characters (each run with the white space after it); a run cut by the stretch counts too.
+    Matched on the reversed text (one regex call instead of a loop over characters)."""
+    return len(text) - _runs_back(runs).match(_reversed(text), len(text) - anchor).end()
+
+
+def finditer_near(pat: re.Pattern[str], anchor: re.Pattern[str], text: str, runs: int,
+                  slack: int | None = None) -> Iterator[re.Match[str]]:
+    """Exactly ``pat.finditer(text)``, but scanning only near ``anchor`` matches: for patterns
+    that try a long alternation at every word, most of the text cannot start a match.
+
+    Contract: every match of ``pat`` is non-empty and has an anchor position a (``anchor``
+    matches at a) with a >= the match start and at most ``runs`` runs of non-space characters
+    between the match start and a (see _start_bound). Then no match starts before
+    _start_bound(a) for the first anchor a at or after the scan position, so ``pat.search``
+    from there finds the same leftmost match. With ``slack``, an anchor is first checked by a
+    search that ends ``slack`` characters after it; that is only exact when the regex never
+    looks further than that past the anchor of its match, so that without a match in the
+    window no match has this anchor.
+    """
+    pos = apos = 0
+    while True:
+        am = anchor.search(text, apos)
+        if am is None:
+            return
+        lo = max(pos, _start_bound(text, am.start(), runs))
+        if slack is not None and pat.search(text, lo, am.end() + slack) is None:
+            apos = am.start() + 1
+            continue
+        m = pat.search(text, lo)
+        if m is None:
+            return
+        yield m
+        pos = apos = m.end()
+
+
+# Characters that re.IGNORECASE matches to an ASCII letter although they do not lower-case
+# to it ("ſ" ~ "s", "ı" ~ "i", the Kelvin sign ~ "k").
+_CASE_SPECIALS = re.compile("[İıſ\u212a]")
+_IGNORECASE = int(re.IGNORECASE)  # a plain int: testing an enum flag costs more than the search
+
+
+def _end_search(pat: re.Pattern[str], tails: tuple[str, ...], window: str) -> re.Match[str] | None:
+    """``pat.search(window)`` for a pattern anchored at the end ("...\\s+$") whose matches
+    end with one of ``tails`` (lower case if ``pat`` ignores case) before trailing white space.
+    Such a search tries every start in the window; the test on its last word is far cheaper
+    and rules out most windows."""
+    end = window.rstrip()
+    if pat.flags & _IGNORECASE:
+        if not window.isascii() and _CASE_SPECIALS.search(window):
+            return pat.search(window)
+        end = end.lower()
+    return pat.search(window) if end.endswith(tails) else None
 
 
 @dataclass
@@ -294,7 +400,7 @@ def _possessive_country(poss: str) -> tuple[str | None, int]:
     """(adjective, offset of the country name) for a possessive run: "France" -> ("French", 0),
     "The UK" -> ("British", 4), "In Andorra" -> ("Andorra’s", 3) without a demonym; (None, 0)
     when no trailing part of the run is a country."""
-    toks = list(re.finditer(r"\S+", poss))
+    toks = list(_NONSPACE.finditer(poss))
     for i, t in enumerate(toks):
         name = " ".join(x.group(0) for x in toks[i:])
         dem = _country_demonyms().get(name.lower())
@@ -309,7 +415,7 @@ def _country_of(poss: str | None, adj: str | None) -> str | None:
     if adj and adj.lower() in country_adjectives():
         return adj[0].upper() + adj[1:]
     if poss:
-        return _possessive_country(re.sub(r"\s+", " ", poss))[0]
+        return _possessive_country(_SPACES.sub(" ", poss))[0]
     return None
 
 
@@ -324,6 +430,7 @@ def _is_place(phrase: str) -> bool:
     return p in places or p.replace("st ", "saint ") in places or p.replace("st. ", "saint ") in places
 
 
+@lru_cache(maxsize=16384)
 def _is_stop_token(tok: str) -> bool:
     """A capitalised token that is never part of a person's name."""
     low = tok.lower().replace("’", "'")
@@ -342,20 +449,20 @@ def _is_stop_token(tok: str) -> bool:
 
 def _split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split a capitalised run at stop tokens (titles, adjectives, common words)."""
-    pieces: list[list[tuple[int, int]]] = [[]]
-    for m in re.finditer(r"\S+", text[start:end]):
-        s, e = start + m.start(), start + m.end()
+    pieces: list[list[tuple[int, int, bool]]] = [[]]
+    for m in _NONSPACE.finditer(text, start, end):
         tok = m.group(0)
-        if not _is_filler(tok) and _is_stop_token(tok):
+        filler = _is_filler(tok)
+        if not filler and _is_stop_token(tok):
             pieces.append([])
         else:
-            pieces[-1].append((s, e))
+            pieces[-1].append((m.start(), m.end(), filler))
     out = []
     for toks in pieces:
         # a name starts and ends with a real name token, not a particle or an initial
-        while toks and _is_filler(text[toks[0][0]:toks[0][1]]):
+        while toks and toks[0][2]:
             toks = toks[1:]
-        while toks and _is_filler(text[toks[-1][0]:toks[-1][1]]):
+        while toks and toks[-1][2]:
             toks = toks[:-1]
         if toks:
             out.append((toks[0][0], toks[-1][1]))
@@ -364,24 +471,28 @@ def _split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _is_filler(tok: str) -> bool:
     """Particles ('von') and initials ('M.') inside a name."""
-    return re.fullmatch(_PARTICLE, tok) is not None or re.fullmatch(rf"[{_L}]\.", tok) is not None
+    return _FILLER.fullmatch(tok) is not None
 
 
+@lru_cache(maxsize=4)
 def _lowercase_words(text: str) -> frozenset[str]:
-    """Words the article also uses in lower case: such capitalised tokens are common words."""
-    return frozenset(w for w in _WORD.findall(text) if w.islower())
+    """Words the article also uses in lower case: such capitalised tokens are common words.
+
+    Cached: find_people asks three times per article."""
+    return frozenset(w for w in set(_WORD.findall(text)) if w.islower())
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
     before = text[max(0, pos - 3):pos]
-    return pos == 0 or before.endswith("\n") or bool(re.search(r"[.!?:\"“”‘]\s*$", before)) or before.strip() == ""
+    return pos == 0 or before.endswith("\n") or bool(_SENTENCE_END_BEFORE.search(before)) or before.strip() == ""
 
 
 def _single_token_evidence(text: str, s: int, e: int) -> bool:
     """Does the context show that this single capitalised token names a person?"""
     before = text[max(0, s - 60):s]
     after = text[e:e + 80]
-    if _NAMING_BEFORE.search(before) or _SPEECH_BEFORE.search(before):
+    if (_end_search(_NAMING_BEFORE, _NAMING_BEFORE_TAILS, before)
+            or _end_search(_SPEECH_BEFORE, _SPEECH_BEFORE_TAILS, before)):
         return True
     sm = _SPEECH_AFTER.match(after)
     if sm and sm.group(0).split()[-1].lower() not in _BASE_FORMS:
@@ -400,20 +511,27 @@ _ORG_NOUN_BEFORE = re.compile(
     r"start-?up|airline|carrier|bank|charity|foundation|ngo|retailer|operator|search\s+engine|app)\s+$",
     re.I,
 )
+_ORG_NOUN_TAILS = tuple(
+    """outlet newspaper agency channel website group organisation organization network broadcaster company firm
+    portal site publication movement project platform tabloid daily weekly magazine startup start-up airline
+    carrier bank charity foundation ngo retailer operator engine app""".split()
+)
 
 
 def _is_org_context(text: str, s: int, e: int) -> bool:
     after = text[e:e + 120]
     before = text[max(0, s - 40):s]
-    return bool(_ORG_APPOSITIVE.match(after) or _ORG_NOUN_AFTER.match(after) or _ORG_NOUN_BEFORE.search(before))
+    return bool(_ORG_APPOSITIVE.match(after) or _ORG_NOUN_AFTER.match(after)
+                or _end_search(_ORG_NOUN_BEFORE, _ORG_NOUN_TAILS, before))
 
 
 def _is_weak_org_context(text: str, s: int, e: int) -> bool:
     """Someone speaks or works for the name: "a spokesperson for X", "developers at X"."""
     before = text[max(0, s - 40):s]
-    if re.match(r"[’']s\b", text[e:e + 3]):
+    if _POSSESSIVE_S.match(text[e:e + 3]):
         return False
-    return bool(_ORG_ROLE_BEFORE.search(before) or _EMPLOYER_BEFORE.search(before))
+    return bool(_end_search(_ORG_ROLE_BEFORE, _ORG_ROLE_TAILS, before)
+                or _end_search(_EMPLOYER_BEFORE, _EMPLOYER_TAILS, before))
 
 
 # A capitalised name right after a locative preposition is a place wherever it stands ("stayed in
@@ -434,14 +552,26 @@ _LOOK_AT = re.compile(
 def _locative_places(text: str, strict: bool = False) -> frozenset[str]:
     """Capitalised words the article uses as places ("At Vaalimaa, ...", "stayed in Tromsdal"):
     never person names. ``strict`` leaves out "at", which also introduces employers ("works at X")."""
-    out = {m.group("name") for m in _LOCATIVE_PLACE.finditer(text)} if not strict else set()
+    return _locative_place_sets(text)[1 if strict else 0]
+
+
+# Every _LOCATIVE_PLACE match ends in a name token right before a comma; the anchor is the
+# token's last capital or hyphen part (fast to scan for), at most two runs after the match start.
+_COMMA_AFTER_NAME = re.compile(rf"[{_L}-][{_l}]+\s*,")
+
+
+@lru_cache(maxsize=4)
+def _locative_place_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(places, strict places) of _locative_places in one pass over the text, cached per text."""
+    out = {m.group("name") for m in finditer_near(_LOCATIVE_PLACE, _COMMA_AFTER_NAME, text, 2, 1)}
+    strict = set()
     for m in _LOCATIVE_ANY.finditer(text):
-        if strict and m.group("prep") == "at":
-            continue
-        if m.group("prep") == "at" and _LOOK_AT.search(text[max(0, m.start() - 20):m.start()]):
+        if m.group("prep") != "at":
+            strict.add(m.group("name"))
+        elif _LOOK_AT.search(text[max(0, m.start() - 20):m.start()]):
             continue
         out.add(m.group("name"))
-    return frozenset(out)
+    return frozenset(out), frozenset(strict)
 
 
 @lru_cache(maxsize=4096)
@@ -456,6 +586,14 @@ def _gazetteer_place(surface: str) -> bool:
     return place is not None and place.kind in {"city", "border_crossing", "country"}
 
 
+@lru_cache(maxsize=4)
+def _runs(text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """(start, end, surface, has an organisation head word) of every capitalised run (_RUN),
+    cached: people and organisations both scan them."""
+    return tuple((m.start(), m.end(), m.group(0), any(t.lower() in ORG_HEADS for t in m.group(0).split()))
+                 for m in _RUN.finditer(text))
+
+
 def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """(person candidates, organisation candidates) as (start, end, surface)."""
     lower_words = _lowercase_words(text)
@@ -464,17 +602,15 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
     persons: list[tuple[int, int, str]] = []
     orgs: list[tuple[int, int, str]] = []
     weak: list[tuple[int, int, str]] = []  # organisations only by weak evidence
-    for m in _RUN.finditer(text):
-        run_toks = m.group(0).split()
-        if any(t.lower() in ORG_HEADS for t in run_toks):
+    for run_start, run_end, run, has_head in _runs(text):
+        if has_head:
             continue  # part of an organisation name ("International Institute ...")
-        before = text[max(0, m.start() - 30):m.start()]
-        if re.search(r"\b(?:of|for)\s+(?:the\s+)?$", before) and re.search(
-            r"(?:Institute|Ministry|Department|Committee|Council|Office|Agency|University)\s+(?:of|for)\s+(?:the\s+)?$",
-            before,
-        ):
+        before = text[max(0, run_start - 30):run_start]
+        # (cheap test first: the regex needs "of", "for" or "the" as the last word)
+        if (before.rstrip().endswith(("of", "for", "the")) and _OF_FOR_BEFORE.search(before)
+                and _ORG_OF_BEFORE.search(before)):
             continue
-        for s, e in _split_run(text, m.start(), m.end()):
+        for s, e in _split_run(text, run_start, run_end):
             surface = text[s:e]
             toks = surface.split()
             if _is_place(surface) or _gazetteer_place(surface):
@@ -489,7 +625,7 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
             if surface in place_words:
                 continue  # used as a place elsewhere in the article ("stayed in Tromsdal")
             # "the Soft Power", "the Nasha Niva newspaper": a determiner right before is not a person
-            if s == m.start() and re.search(r"\b(?:the|a|an|its|their|our)\s+$", text[max(0, s - 8):s]):
+            if s == run_start and _end_search(_DETERMINER_BEFORE, _DETERMINER_TAILS, text[max(0, s - 8):s]):
                 continue
             if len(toks) == 1:
                 tok = toks[0]
@@ -500,7 +636,7 @@ def _name_candidates(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[
                 # sentence-initial capitals are weak evidence: need an appositive or a speech verb
                 if _sentence_initial(text, s) and not (
                     _APPOSITIVE_AFTER.match(text[e:e + 80]) or _singular_speech_after(text[e:e + 80])
-                    or _NAMING_BEFORE.search(text[max(0, s - 60):s])
+                    or _end_search(_NAMING_BEFORE, _NAMING_BEFORE_TAILS, text[max(0, s - 60):s])
                 ):
                     continue
             persons.append((s, e, surface))
@@ -528,7 +664,8 @@ def _introduces_new_person(text: str, s: int, e: int) -> bool:
     """A lone first name given its own description or naming phrase is someone new
     ("Sergei, a 40-year-old mechanic", "a driver who gave his name only as Sergei"): news
     refers back to a full-named person by surname, rarely by a bare first name."""
-    return bool(_INTRO_AFTER.match(text[e:e + 40]) or _NAMING_BEFORE.search(text[max(0, s - 60):s]))
+    return bool(_INTRO_AFTER.match(text[e:e + 40])
+                or _end_search(_NAMING_BEFORE, _NAMING_BEFORE_TAILS, text[max(0, s - 60):s]))
 
 
 def _merge_people(cands: list[tuple[int, int, str]], text: str = "") -> list[_Entity]:
@@ -614,7 +751,7 @@ def _last_country_before(text: str, pos: int) -> str | None:
     """Adjective of the last country named before ``pos`` outside quotes, for "the country’s
     ministry" ("... entered Kazakhstan, the country’s interior ministry said" -> "Kazakh")."""
     found = None
-    for m in re.finditer(rf"[{_L}][{_l}]+(?:[ \t]+[{_L}][{_l}]+){{0,2}}", _outside_quotes(text[:pos])):
+    for m in _CAPITALISED_PHRASE.finditer(_outside_quotes(text[:pos])):
         adj, _ = _possessive_country(m.group(0))
         if adj is not None:
             found = adj
@@ -625,20 +762,23 @@ def _dominant_adjective(text: str) -> str | None:
     """The article's most frequent country adjective (e.g. 'Russian') outside quotes:
     unqualified ministries get it."""
     adjs = country_adjectives()
-    counts = Counter(w for w in re.findall(rf"\b[{_L}][{_l}]+\b", _outside_quotes(text)) if w.lower() in adjs)
+    counts = Counter(w for w in _CAPITALISED_WORD.findall(_outside_quotes(text)) if w.lower() in adjs)
     return counts.most_common(1)[0][0] if counts else None
+
+
+_COUNTRY_BEFORE_RE = re.compile(rf"(?:{_COUNTRY_BEFORE})", re.I)
 
 
 def _strip_country(form: str) -> str:
     """'France’s foreign ministry' / 'French foreign ministry' -> 'foreign ministry'."""
-    m = re.match(rf"(?:{_COUNTRY_BEFORE})", form, re.I)
+    m = _COUNTRY_BEFORE_RE.match(form)
     if m and _country_of(m.group("poss"), m.group("adj")) is not None:
         return form[m.end():]
     return form
 
 
 def _topic_key(topic: str) -> str:
-    t = re.sub(r"\s+", " ", topic.lower()).replace("defence", "defense")
+    t = _SPACES.sub(" ", topic.lower()).replace("defence", "defense")
     return {"foreign affairs": "foreign", "internal affairs": "interior", "emergencies": "emergency"}.get(t, t)
 
 
@@ -646,8 +786,8 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
     dominant = _dominant_adjective(text)
     # (start, end, head, topic, country) of every ministry-like mention, in text order
     found: list[tuple[int, int, str, str, str | None]] = []
-    for pat in _ORG_PATTERNS:
-        for m in pat.finditer(text):
+    for pat, (anchor, runs, slack) in zip(_ORG_PATTERNS, _ORG_ANCHORS):
+        for m in finditer_near(pat, anchor, text, runs, slack):
             country = _country_of(m.group("poss"), m.group("adj"))
             if country is not None:
                 s = m.start("adj") if m.group("adj") else m.start("poss") + _possessive_country(m.group("poss"))[1]
@@ -655,7 +795,7 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
                 s = m.start("topic") if m.re is _ORG_PATTERNS[1] else m.start("head")
             if any(a <= s < b for a, b, *_ in found):
                 continue
-            if country is None and re.search(r"\bthe[ \t]+country[’']s[ \t]+$", text[max(0, s - 20):s], re.I):
+            if country is None and _THE_COUNTRYS_BEFORE.search(text[max(0, s - 20):s]):
                 country = _last_country_before(text, s)  # "the country’s interior ministry"
             found.append((s, m.end(), m.group("head").lower(), _topic_key(m.group("topic")), country))
     found.sort()
@@ -678,7 +818,7 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
         ent.mentions.append((s, e))
         spans.append((s, e, key))
     # "the ministry" refers back to the last named ministry (or forward to the first one)
-    for m in _BARE_MINISTRY.finditer(text):
+    for m in finditer_near(_BARE_MINISTRY, _BARE_MINISTRY_ANCHOR, text, 1, 1):
         s, e = m.start("head"), m.end("head")
         if any(a <= s < b for a, b, _ in spans):
             continue
@@ -699,8 +839,8 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
         ent.canonical = f"{country} {base}" if country else base
     # institutions and appositive organisations
     named: dict[str, _Entity] = {}
-    for m in _INSTITUTIONS.finditer(text):
-        name = re.sub(r"\s+", " ", m.group("name"))
+    for m in finditer_near(_INSTITUTIONS, _INSTITUTIONS_ANCHOR, text, 1):
+        name = _SPACES.sub(" ", m.group("name"))
         ent = named.setdefault(name.lower(), _Entity(kind="organisation", canonical=name))
         ent.forms.append(name)
         ent.mentions.append((m.start("name"), m.end("name")))
@@ -716,13 +856,12 @@ def _find_orgs(text: str, extra: list[tuple[int, int, str]]) -> list[_Entity]:
         ent.mentions.append((s, e))
         if acronym and acronym not in ent.forms:
             ent.forms.append(acronym)
-            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(acronym)}(?![^\W\d_])", text):
-                ent.mentions.append((m.start(), m.end()))
+            ent.mentions.extend(_whole_word_spans(text, acronym))
     for ent in named.values():
         if ent.kind == "organisation" and ent.canonical.lower() in {f.lower() for f in ent.forms}:
-            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(ent.canonical)}(?![^\W\d_])", text):
-                if (m.start(), m.end()) not in ent.mentions:
-                    ent.mentions.append((m.start(), m.end()))
+            for sp in _whole_word_spans(text, ent.canonical):
+                if sp not in ent.mentions:
+                    ent.mentions.append(sp)
     return out + list(named.values())
 
 
@@ -748,8 +887,10 @@ def _proper_orgs(text: str) -> list[tuple[int, int, str, str | None]]:
     a possessive country before it ("Russia’s") is not part of the name.
     """
     out = []
-    for m in _RUN.finditer(text):
-        toks = list(re.finditer(r"\S+", m.group(0)))
+    for run_start, _, run, has_head in _runs(text):
+        if not has_head:
+            continue  # cheap check first: no head word, no organisation
+        toks = list(_NONSPACE.finditer(run))
         # "The", "London-based" open the run but are not part of the name
         while toks and (toks[0].group(0).lower() in _RUN_OPENERS or toks[0].group(0).lower().endswith("-based")):
             toks = toks[1:]
@@ -757,16 +898,36 @@ def _proper_orgs(text: str) -> list[tuple[int, int, str, str | None]]:
         if not heads:
             continue
         last = heads[-1]
-        s, e = m.start() + toks[0].start(), m.start() + toks[last].end()
-        tail = re.match(rf"[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?{_TOKEN}(?:[ \t]+(?:and[ \t]+)?{_TOKEN}){{0,3}}",
-                        text[e:e + 80])
+        s, e = run_start + toks[0].start(), run_start + toks[last].end()
+        tail = _OF_FOR_TAIL.match(text[e:e + 80])
         if last == len(toks) - 1 and tail and not any(_is_people_or_place(w) for w in tail.group(0).split()):
             e += tail.end()  # "International Institute for Strategic Studies"
         elif last == 0:
             continue  # a lone head word ("Service", "the Guard") is not a name
-        name = re.sub(r"\s+", " ", text[s:e])
+        name = _SPACES.sub(" ", text[s:e])
         am = _ACRONYM_AFTER.match(text[e:e + 12]) if last == len(toks) - 1 else None
         out.append((s, e, name, am.group("acr") if am else None))
+    return out
+
+
+def _is_letter(ch: str) -> bool:
+    """What the regex class [^\\W\\d_] matches: a word character that is not a digit or "_"."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _whole_word_spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Spans of ``phrase`` with no letter right before or after it: the matches of
+    (?<![^\\W\\d_])phrase(?![^\\W\\d_]), found with str.find, since compiling a regex per
+    name costs more than the whole scan."""
+    out = []
+    n = len(phrase)
+    i = text.find(phrase)
+    while i >= 0:
+        if (i == 0 or not _is_letter(text[i - 1])) and (i + n == len(text) or not _is_letter(text[i + n])):
+            out.append((i, i + n))
+            i = text.find(phrase, i + n)
+        else:
+            i = text.find(phrase, i + 1)
     return out
 
 
@@ -774,17 +935,29 @@ def _all_mentions(text: str, ent: _Entity) -> None:
     """Add every occurrence of every form of a person (the headline and possessives included)."""
     spans = set(ent.mentions)
     for form in set(ent.forms):
-        for m in re.finditer(rf"(?<![^\W\d_]){re.escape(form)}(?![^\W\d_])", text):
-            spans.add((m.start(), m.end()))
+        spans.update(_whole_word_spans(text, form))
     # drop spans nested inside a longer span of the same entity
-    ent.mentions = sorted(
-        sp for sp in spans if not any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans)
-    )
+    nested = _nested_spans(spans)
+    ent.mentions = sorted(sp for sp in spans if sp not in nested)
+
+
+def _nested_spans(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans lying inside another (different) span of the set, in one sorted sweep rather
+    than comparing every pair: sorted by start, then longest first, a span is nested exactly
+    when an earlier one reaches at least as far."""
+    nested = set()
+    reach = -1
+    for sp in sorted(spans, key=lambda sp: (sp[0], -sp[1])):
+        if reach >= sp[1]:
+            nested.add(sp)
+        else:
+            reach = sp[1]
+    return nested
 
 
 def _name_word_before(text: str, pos: int) -> bool:
     """Is there a capitalised word right before ``pos`` that could be part of a name?"""
-    m = re.search(rf"([{_L}][{_l}]*)[ \t]+$", text[max(0, pos - 30):pos])
+    m = _NAME_WORD_BEFORE.search(text[max(0, pos - 30):pos])
     return bool(m) and m.group(1).lower() not in COMMON_CAPITALISED and m.group(1).lower() not in _RUN_OPENERS
 
 
@@ -807,9 +980,8 @@ def _add_surname_forms(text: str, entities: list[_Entity]) -> None:
         # only a standalone occurrence: not part of a longer capitalised run ("Anna Kuznetsov")
         # ("For Orlov, the question ...": a capitalised function word before it does not count)
         standalone = any(
-            not _name_word_before(text, m.start())
-            and not re.match(rf"[ \t]+[{_L}]", text[m.end():m.end() + 2])
-            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(sur)}(?![^\W\d_])", text)
+            not _name_word_before(text, s) and not _CAPITAL_NEXT.match(text[e:e + 2])
+            for s, e in _whole_word_spans(text, sur)
         )
         if standalone:
             ents[0].forms.append(sur)
@@ -835,8 +1007,8 @@ def _add_first_name_forms(text: str, entities: list[_Entity]) -> None:
         if first.lower() in lower_words or _is_stop_token(first) or _is_place(first) or _gazetteer_place(first):
             continue
         standalone = any(
-            not _name_word_before(text, m.start()) and not re.match(rf"[ \t]+[{_L}]", text[m.end():m.end() + 2])
-            for m in re.finditer(rf"(?<![^\W\d_]){re.escape(first)}(?![^\W\d_])", text)
+            not _name_word_before(text, s) and not _CAPITAL_NEXT.match(text[e:e + 2])
+            for s, e in _whole_word_spans(text, first)
         )
         if standalone:
             ent.forms.append(first)
@@ -844,10 +1016,9 @@ def _add_first_name_forms(text: str, entities: list[_Entity]) -> None:
 
 def _drop_nested_mentions(entities: list[_Entity]) -> None:
     """A mention inside another person's longer mention ("Sergei" in "Sergei Menyailo") is not theirs."""
-    spans = [sp for ent in entities if ent.kind == "person" for sp in ent.mentions]
+    nested = _nested_spans({sp for ent in entities if ent.kind == "person" for sp in ent.mentions})
     for ent in entities:
-        ent.mentions = [m for m in ent.mentions
-                        if not any(o != m and o[0] <= m[0] and m[1] <= o[1] for o in spans)]
+        ent.mentions = [m for m in ent.mentions if m not in nested]
 
 
 # What a definite description of an organisation ("the company said") can refer back to: the
@@ -889,7 +1060,7 @@ def organisation_kinds(text: str, org: Person) -> frozenset[str]:
     start-up X", "developers at X" (an employer). Used to resolve "the company said"."""
     kinds: set[str] = set()
     for form in (org.canonical, *org.aliases):
-        for tok in re.findall(r"[\w-]+", form.lower()):
+        for tok in _KIND_TOKEN.findall(form.lower()):
             if tok in _NAME_KINDS:
                 kinds.add(_NAME_KINDS[tok])
     for s, e in org.mentions:
@@ -898,13 +1069,13 @@ def organisation_kinds(text: str, org: Person) -> frozenset[str]:
         m = _ORG_APPOSITIVE.match(after)
         if m:
             kinds.add(_KIND_WORD.findall(m.group(0))[-1].lower())
-        m = _ORG_NOUN_BEFORE.search(before)
+        m = _end_search(_ORG_NOUN_BEFORE, _ORG_NOUN_TAILS, before)
         if m:
-            kinds.add(re.sub(r"\s+", " ", m.group(0).strip().lower()))
+            kinds.add(_SPACES.sub(" ", m.group(0).strip().lower()))
         m = _ORG_NOUN_AFTER.match(after)
         if m:
             kinds.add(m.group(0).split()[-1].lower())
-        if _EMPLOYER_BEFORE.search(before):
+        if _end_search(_EMPLOYER_BEFORE, _EMPLOYER_TAILS, before):
             kinds.add("employer")
     return frozenset(k.replace("startup", "start-up").replace("organization", "organisation") for k in kinds)
 

@@ -265,9 +265,16 @@ def find_places(text: str, gazetteer: Gazetteer | None = None) -> list[PlaceMent
 
 def distance_km(a: Place, b: Place) -> float:
     """Geodesic distance (WGS-84 ellipsoid) between two places, in km."""
+    return _geodesic_km(a.lat, a.lon, b.lat, b.lon)
+
+
+@functools.lru_cache(maxsize=4096)
+def _geodesic_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """Cached by coordinates: a build asks for the same few origin/destination pairs
+    thousands of times, and one geodesic costs ~0.1 ms."""
     from geopy.distance import geodesic
 
-    return float(geodesic((a.lat, a.lon), (b.lat, b.lon)).km)
+    return float(geodesic((lat_a, lon_a), (lat_b, lon_b)).km)
 
 
 def _cached(name: str, cache_path: Path) -> dict[str, str] | None:

@@ -35,7 +35,9 @@ spokesman" -> X) and definite descriptions ("the company" -> the last company na
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from exodus.model import Person, Quote
 from exodus.people import (
@@ -44,6 +46,7 @@ from exodus.people import (
     TITLE_WORDS,
     country_adjectives,
     find_people,
+    finditer_near,
     organisation_kinds,
 )
 from exodus.text import paragraphs, sentences, words
@@ -117,6 +120,7 @@ _STYLE_BY_OPEN = {st.open: st for st in _DOUBLE_STYLES}
 # the outer quote. ’ is also an apostrophe, which _is_apostrophe tells apart.
 _SINGLE_STYLES: tuple[tuple[str, str], ...] = (("‘", "’"), ("‹", "›"), ("‚", "‘"))
 _QUOTE_CHARS = "".join(dict.fromkeys(c for st in _DOUBLE_STYLES for c in st.open + st.close))
+_QUOTE_CHAR = re.compile(f"[{re.escape(_QUOTE_CHARS)}]")
 _OPENERS = "".join(dict.fromkeys(st.open for st in _DOUBLE_STYLES))
 _CLOSERS = "".join(dict.fromkeys(c for st in _DOUBLE_STYLES for c in st.close))
 # Not a comma or a mark: an appositive ("X, ..., said") never crosses a quote.
@@ -201,10 +205,9 @@ def _pair_doubles(text: str, ps: int, pe: int) -> tuple[list[tuple[int, int | No
     pairs: list[tuple[int, int | None]] = []
     open_at: int | None = None
     style: _MarkStyle | None = None
-    for i in range(ps, pe):
+    for mark in _QUOTE_CHAR.finditer(text, ps, pe):  # only the marks, not every character
+        i = mark.start()
         ch = text[i]
-        if ch not in _QUOTE_CHARS:
-            continue
         if style is None:
             st = _STYLE_BY_OPEN.get(ch)
             if st is not None and _opens(text, i, pe, st):
@@ -243,7 +246,7 @@ def _scan_singles(text: str, ps: int, pe: int, para: int, inside: list[tuple[int
             i = text.find(op, i, pe)
             if i < 0:
                 break
-            if any(a <= i < b for a, b in taken) or (i > ps and not re.match(r"[\s(\[–—-]", text[i - 1])):
+            if any(a <= i < b for a, b in taken) or (i > ps and not _SINGLE_OPEN_BEFORE.match(text[i - 1])):
                 i += 1
                 continue
             j = i + 1
@@ -307,14 +310,173 @@ def _cut_unclosed(text: str, q: _Raw, is_continued: bool) -> _Raw:
     """End an unclosed quote before a reporting clause: “...brothers. He said that..."""
     if q.close is not None or q.single or is_continued:
         return q
-    for m in re.finditer(r"[.!?](?=\s)", text[q.start:q.end]):
+    for m in _STOP_BEFORE_SPACE.finditer(text[q.start:q.end]):
         cut = q.start + m.end()
         if _REPORT_AFTER_CUT.match(text[cut:q.end]):
             return replace(q, end=cut, cut=True)
     return q
 
 
+# ---------------------------------------------------------------- precompiled patterns
+# Compiled once here: re.search(pattern_string, ...) pays a regex-cache lookup on every call.
+_PERSON_NOUN_SET = frozenset(_PERSON_NOUNS.split("|"))
+_SINGLE_OPEN_BEFORE = re.compile(r"[\s(\[–—-]")
+_STOP_BEFORE_SPACE = re.compile(r"[.!?](?=\s)")
+_DIGIT = re.compile(r"\d")
+_SPACES = re.compile(r"\s+")
+# A definite description of an organisation: "the company", "the airline".
+_ORG_REFERENCE = re.compile(rf"[Tt](?<!\w.)he[ \t]+(?P<head>{'|'.join(sorted(ORG_REFERENCE_KINDS, key=len, reverse=True))})\b(?![’'-])")
+_ROLE = r"spokes(?:man|woman|person)|representative|press[ \t]+(?:secretary|officer)"
+# "a spokesperson for X"; the anchor (for finditer_near) is the role word, at most three runs in
+_ROLE_FOR = re.compile(rf"\b(?:[Aa]n?|[Tt]he|[Oo]ne)[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{_ROLE})[ \t]+(?:for|of|at|from)[ \t]+")
+_ROLE_ANCHOR = re.compile(r"spokes|representative|press")
+# "an Interior Ministry spokeswoman" after the organisation's name
+_ROLE_AFTER_ORG = re.compile(rf"(?:[’']s)?[ \t]+(?:(?:chief|senior|deputy|official|press)[ \t]+)?(?:{_ROLE})\b(?![’'])")
+_THE_BLANKS = re.compile(r"the[ \t]+")
+_DET_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he)[ \t]+$")
+# A naming phrase after a person NP: "a man named Yuri", "..., who identified himself only as"
+_NAMING_AFTER = re.compile(
+    r"\s*,?\s*(?:called|named|nicknamed|known\s+as)\s+|"
+    r"\s*,\s*who\s+(?:identified|introduced)\s+(?:himself|herself)\s+(?:only\s+)?as\s+|"
+    r"\s*,?\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?(?:\s+as\s+|\s*,\s*)|"
+    r"\s*,?\s*(?:who\s+was\s+)?identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name\s*,?\s*)?(?:as\s+)?|"
+    r"\s*,?\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
+    # "a reader, who asked us to identify him only as Ilya"
+    r"\s*,?\s*who\s+(?:asked|wished|requested)\s+(?:us|me|the\s+\w+)\s+to\s+(?:identify|name|call)\s+(?:him|her)\s+"
+    r"(?:only\s+)?(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+|by\s+)?|"
+    # "a hostel owner near the bazaar, Ivan Petrov, said": a short place phrase, then the name
+    r"\s+(?:near|in|at|from|outside)\s+[^,.;:\n“”\"«»]{1,50}?,\s*(?=[A-Z][^,]{1,40},)|"
+    r"\s*,\s*(?=[A-Z])",
+)
+_PLACE_PHRASE = re.compile(r"\s+(?:near|in|at|from|outside)\s")
+_COMMA_OR_BRACKET = re.compile(r"\s*[,(]")
+_CAPITAL_WORD = re.compile(r"[A-ZÀ-ÞА-Я][\w’'-]+")
+# Determiner, titles and capitalised words before a person NP (np_at).
+_NP_PREFIX = re.compile(r"(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w’'.-]*|" + "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+    + r"|of|for|and|house)\s+){0,6}")
+# What may stand between a subject NP and its verb (np_ending_before).
+_SUBJECT_GAP = re.compile(
+    # an acronym/bracket, then a relative clause: "the Service (FSB), which runs ..., said"
+    rf"^(?:’s?)?\s*(?:\([^)]*\)\s*,{_NO_MARK}{{1,160}},\s*|\([^)]*\)\s*|,{_NO_MARK}{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
+    rf"(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?\s+)?(?:{_ADV}\s+)*$"
+)
+_COMMA_ADVERBS = re.compile(rf",\s*(?:{_ADV}\s+)*")
+_WORD_COMMA_BEFORE = re.compile(r"[\w’'],[ \t]*$")
+_AND_OR_BEFORE = re.compile(r"\b(?:and|or)\s*,?[ \t]*$")
+_APPOSITION_GAP = re.compile(r"\s*[,(]\s*")
+_NEXT_LOWER_WORD = re.compile(r"[ \t]*([a-z]+)?")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:to|of|from|at|for|with|near|by|in|on|about|than)\s+(?:the\s+)?$")
+_PRONOUN_BEFORE = re.compile(rf"\b(he|she|they|it|we|i)\s+(?:{_ADV}\s+)*$", re.I)
+_PERSONAL_PRONOUN = re.compile(r"\b(he|she|him|her)\b", re.I)
+_SUBORDINATOR = re.compile(r"\b(?:whether|if|when|because|although|though|after|before|while|as|since|that|who|whom|until)\b", re.I)
+_GENDERED_PRONOUN = re.compile(r"(?<!\bthan )(?<!\bas )(?<!\blike )\b(he|him|his|himself|she|her|herself)\b", re.I)
+_WHO_BEFORE = re.compile(r"\bwho\s+(?:" + _ADV + r"\s+)*$")
+_RELATIVE_GAP = re.compile(r"^\s*(?:(?:from|in|of)\s+(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s*,?\s*$")
+_SUBJECT_PRONOUN = re.compile(r"\b(he|she|it|they)\b", re.I)
+_BLANKS = re.compile(r"[ \t]+")
+_VERB_CANDIDATE = re.compile(r"\b(?:[Aa]ccording\s+to|[A-Za-z]+)\b")
+_OBJECT_PRONOUN_AFTER = re.compile(r"\s*(him|her|them|it)\b", re.I)
+_PARTICIPLE_INTRO = re.compile(r"(?:,|\bbefore|\bafter|\bwhile|\bwhen)\s*$")
+# A subject, a short clause, then "and/then/but" before a second verb.
+_COORDINATED = re.compile(rf"\s*(?P<subj>[^\W\d_][\w’'.-]*(?:[ \t]+[^\W\d_][\w’'-]*){{0,2}}?)[ \t]+"
+    rf"(?:[a-z]+[ \t,]+){{1,4}}?(?:and|then|but)[ \t]+(?:then[ \t]+)?(?:{_ADV}[ \t]+)*")
+_DASH_GAP = re.compile(r"\s*,?\s*(?:[–—-]\s*)?")
+_ASCII_WORD = re.compile(r"([A-Za-z]+)\b")
+_PRONOUN_AFTER = re.compile(r"\s+(he|she|they|it)\b", re.I)
+_PRONOUN_VERB = re.compile(rf"(he|she|they|it|we)\s+(?:{_ADV}\s+)*([A-Za-z]+)\b", re.I)
+_ROLE_WORDS = re.compile(r"(?:[\w’'-]+[ \t]+){0,5}[\w’'-]+,[ \t]*")
+_COMMA_SPEECH_VERB = re.compile(rf",\s*(?:{_ADV}\s+)*(?:{_SPEECH_RE})\b")
+_NP_THEN_VERB = re.compile(rf"(?:’s?)?\s*(?:,{_NO_MARK}{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
+    rf"[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?\s+)?(?:{_ADV}\s+)*({_SPEECH_RE})\b")
+_PHRASE_THEN_VERB = re.compile(rf"((?:[\w’'-]+\s+){{1,7}}?)(?:{_ADV}\s+)*({_SPEECH_RE})\b")
+_CLAUSE_PUNCT = re.compile(r"[.;:]")
+_COLON_GAP = re.compile(rf"[^.{re.escape(_QUOTE_CHARS)}]{{0,60}}?[:,]\s*")
+_THAT = re.compile(r"\bthat\b")
+_COMMA_WORDS_BEFORE = re.compile(r",\s*(?:[\w’'-]+\s+){0,6}$")
+
+
 # ---------------------------------------------------------------- noun phrases
+
+
+# What an ASCII letter matches under re.IGNORECASE besides its two cases ("ı" for "i", the
+# Kelvin sign for "k", the long "ſ" for "s").
+_IGNORECASE_EXTRA = {"i": "İı", "k": "\u212a", "s": "ſ"}
+
+
+def _fold(ch: str) -> str:
+    """Regex for one character as re.IGNORECASE matches it, spelled as a character class: a
+    branch starting with a class is skipped at C speed, one starting with a case-insensitive
+    letter is not."""
+    if not ("a" <= ch.lower() <= "z"):
+        raise ValueError(f"only ASCII letters fold: {ch!r}")
+    low = ch.lower()
+    return f"[{low}{low.upper()}{_IGNORECASE_EXTRA.get(low, '')}]"
+
+
+def _word_trie(words: list[str], fold: bool = False) -> str:
+    """Regex source matching exactly ``words``, branching letter by letter ("m(?:an|other)")
+    instead of trying each word in turn: much faster for long word lists. Use it only where a
+    word boundary follows, so that at most one word can match at a place and the order of the
+    alternatives does not matter. ``fold``: match the (ASCII) words as re.IGNORECASE would.
+    """
+    if fold:
+        words = [w.lower() for w in words]
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [(_fold(ch) if fold else re.escape(ch)) + emit(sub) for ch, sub in node.items() if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{emit(tree)})"
+
+
+@lru_cache(maxsize=1)
+def _np_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(person NP, plural NP, plural anchor) patterns of _Context._unnamed_nps, compiled once.
+
+    A person NP is a determiner, up to four modifiers and a person noun or country adjective
+    ("a young Russian man", "the Georgian"); a plural NP is up to three words ending in a
+    plural noun ("many Russian men"). The anchor (for finditer_near) finds the plural noun (or
+    the "group" of "a group of"), at most three runs of text after the NP's start."""
+    adjs = [a.capitalize() for a in country_adjectives() if a.isalpha()]
+    head = _word_trie(_PERSON_NOUNS.split("|") + adjs)
+    person = re.compile(
+        # \b(?P<det>[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]his|[Tt]hat), written to start with the
+        # determiner's first letter so that the regex engine skips other characters at C speed
+        rf"(?P<det>[AaOoTt](?<!\w.)(?:(?<=[Aa])n?|(?<=[Oo])ne|(?<=[Aa])nother|(?<=[Tt])he|(?<=[Tt])his|(?<=[Tt])hat))"
+        # (possessive ++: a shorter word is never followed by a blank, so no need to retry one)
+        rf"[ \t]+(?P<mods>(?:{_MOD}[\w’'-]++[ \t]+){{0,4}})(?P<head>{head})(?![\w’'-])"
+        rf"(?P<post>\s+in\s+(?:his|her|their)\s+(?:early\s+|late\s+|mid-)?\d0s"
+        rf"|\s+(?:from|in|near)\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?![\w’'-]))?"
+    )
+    nouns = _word_trie(_PLURAL_NOUNS.split("|"))
+    plural = re.compile(
+        rf"\b(?:(?:[Ss]ome|[Mm]any|[Tt]he|[Tt]hose|[Tt]hese|[Tt]wo|[Tt]hree|[Ss]everal|[Oo]ther)\s+)?"
+        rf"(?:[\w’'-]++[ \t]+){{0,2}}?{nouns}\b|\b[Aa]\s+group\s+of\s+\w+",
+        re.I,
+    )
+    anchor = re.compile(rf"(?<!\w){_word_trie(_PLURAL_NOUNS.split('|') + ['group'], fold=True)}\b")
+    return person, plural, anchor
+
+
+def _union_of_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted disjoint spans covering exactly the positions the given spans cover."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(sp for sp in spans if sp[0] < sp[1]):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 class _Context:
@@ -324,6 +486,8 @@ class _Context:
         self.text = text
         self.paras = paragraphs(text)
         self.sents = sentences(text)
+        self.para_starts = [s for s, _ in self.paras]
+        self.sent_starts = [s for s, _ in self.sents]
         self.people = people
         self.mentions: list[_Np] = []
         for p in people:
@@ -331,52 +495,50 @@ class _Context:
             for s, e in p.mentions:
                 self.mentions.append(_Np(s, e, p.canonical, None, kind))
         self.mentions.sort(key=lambda n: n.start)
+        self.mention_cover = _union_of_spans([(n.start, n.end) for n in self.mentions])
         self.nps = self._unnamed_nps()
         self.org_nps = self._organisation_nps()
         # a person NP inside "a spokesperson for the ministry" is the organisation's voice, not a person
         self.nps = [n for n in self.nps if not any(o.start <= n.start and n.end <= o.end for o in self.org_nps)]
         self.all_nps = sorted(self.mentions + self.nps + self.org_nps, key=lambda n: (n.start, -n.end))
+        self.np_starts = [n.start for n in self.all_nps]  # for bisect: the NPs starting in a range
+        # does each paragraph end like a sentence? (asked for every sentence and every quote)
+        self.sentence_paras = [self._ends_like_sentence(k) for k in range(len(self.paras))]
         self.skip_sentence = self._non_narrative()
         # spans of the article's quotations (set by extract_quotes): a person named inside a quote
         # ("a woman gave him her tablet") is never the antecedent of the reporting pronoun
         self.quote_spans: list[tuple[int, int]] = []
+
+    def in_mention(self, pos: int) -> bool:
+        """Is ``pos`` inside a named mention? (a binary search over the merged mention spans)"""
+        k = bisect_right(self.mention_cover, (pos, float("inf"))) - 1
+        return k >= 0 and pos < self.mention_cover[k][1]
 
     def in_quote(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quote_spans)
 
     # people without a name -------------------------------------------------
     def _unnamed_nps(self) -> list[_Np]:
-        adjs = "|".join(sorted((a.capitalize() for a in country_adjectives() if a.isalpha()), key=len, reverse=True))
-        head = f"(?:{_PERSON_NOUNS}|{adjs})" if adjs else f"(?:{_PERSON_NOUNS})"
-        pat = re.compile(
-            rf"\b(?P<det>[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?P<mods>(?:{_MOD}[\w’'-]+[ \t]+){{0,4}})(?P<head>{head})(?![\w’'-])"
-            rf"(?P<post>\s+in\s+(?:his|her|their)\s+(?:early\s+|late\s+|mid-)?\d0s"
-            rf"|\s+(?:from|in|near)\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?![\w’'-]))?"
-        )
+        pat, plural, plural_anchor = _np_patterns()
         out: list[_Np] = []
         for m in pat.finditer(self.text):
-            if any(n.start <= m.start("head") < n.end for n in self.mentions):
+            if self.in_mention(m.start("head")):
                 continue
-            if not re.fullmatch(_PERSON_NOUNS, m.group("head").lower()) and not _adjective_is_person(
+            if m.group("head").lower() not in _PERSON_NOUN_SET and not _adjective_is_person(
                 self.text, m.end("head")
             ):
                 continue  # "the Baltic states", "a Russian court": the adjective qualifies a noun
             # "the man" / "the 22-year-old" refer back; "the governor" is just an unnamed role
             definite = m.group("det").lower() in {"the", "this", "that"} and (
-                m.group("head").lower() in _GENERIC_PERSON or re.search(r"\d", m.group("mods")) is not None
+                m.group("head").lower() in _GENERIC_PERSON or _DIGIT.search(m.group("mods")) is not None
             )
             name = self._naming_after(m.end())
-            desc = re.sub(r"\s+", " ", self.text[m.start():m.end()])
+            desc = _SPACES.sub(" ", self.text[m.start():m.end()])
             desc = desc[0].lower() + desc[1:]
             kind = "named" if name else ("definite" if definite else "unnamed")
             out.append(_Np(m.start(), m.end(), name, None if name else desc, kind))
-        plural = re.compile(
-            rf"\b(?:(?:[Ss]ome|[Mm]any|[Tt]he|[Tt]hose|[Tt]hese|[Tt]wo|[Tt]hree|[Ss]everal|[Oo]ther)\s+)?"
-            rf"(?:[\w’'-]+[ \t]+){{0,2}}?(?:{_PLURAL_NOUNS})\b|\b[Aa]\s+group\s+of\s+\w+",
-            re.I,
-        )
-        for m in plural.finditer(self.text):
-            desc = re.sub(r"\s+", " ", m.group(0))
+        for m in finditer_near(plural, plural_anchor, self.text, 3):
+            desc = _SPACES.sub(" ", m.group(0))
             out.append(_Np(m.start(), m.end(), None, desc[0].lower() + desc[1:], "plural"))
         return out
 
@@ -392,9 +554,8 @@ class _Context:
         orgs = [p for p in self.people if p.kind == "organisation"]
         kinds = {p.canonical: organisation_kinds(text, p) for p in orgs}
         out: list[_Np] = []
-        heads = "|".join(sorted(ORG_REFERENCE_KINDS, key=len, reverse=True))
-        for m in re.finditer(rf"\b[Tt]he[ \t]+(?P<head>{heads})\b(?![’'-])", text):
-            if any(n.start <= m.start("head") < n.end for n in self.mentions):
+        for m in _ORG_REFERENCE.finditer(text):
+            if self.in_mention(m.start("head")):
                 continue  # part of a name ("the Moscow Helsinki Group")
             want = ORG_REFERENCE_KINDS[m.group("head").lower()]
             fits = [p for p in orgs if kinds[p.canonical] & want]
@@ -403,24 +564,21 @@ class _Context:
             desc = None if name else text[m.start():m.end()].lower()
             out.append(_Np(m.start(), m.end(), name, desc, "org" if name else "unnamed"))
         named_orgs = [n for n in self.mentions if n.kind == "org"] + [n for n in out if n.name]
-        role = r"spokes(?:man|woman|person)|representative|press[ \t]+(?:secretary|officer)"
         # "a spokesperson for the Ministry of Defence"
-        for m in re.finditer(rf"\b(?:[Aa]n?|[Tt]he|[Oo]ne)[ \t]+(?:[\w-]+[ \t]+){{0,2}}?(?:{role})"
-                             rf"[ \t]+(?:for|of|at|from)[ \t]+", text):
+        for m in finditer_near(_ROLE_FOR, _ROLE_ANCHOR, text, 3):
             org = next((n for n in named_orgs if n.start == m.end() or
-                        (n.start > m.end() and re.fullmatch(r"the[ \t]+", text[m.end():n.start]))), None)
+                        (n.start > m.end() and _THE_BLANKS.fullmatch(text[m.end():n.start]))), None)
             if org is not None:
                 out.append(self._org_voice(m.start(), org.end, org.name))
         # "an Interior Ministry spokeswoman", "the Kremlin spokesman" (not "... spokesman Dmitry Peskov")
         for org in named_orgs:
-            m = re.match(rf"(?:[’']s)?[ \t]+(?:(?:chief|senior|deputy|official|press)[ \t]+)?(?:{role})\b(?![’'])",
-                         text[org.end:org.end + 40])
+            m = _ROLE_AFTER_ORG.match(text[org.end:org.end + 40])
             if not m:
                 continue
             end = org.end + m.end()
             if any(n.kind == "named" and n.start - end in (0, 1) for n in self.mentions):
                 continue
-            det = re.search(r"\b(?:[Aa]n?|[Tt]he)[ \t]+$", text[max(0, org.start - 5):org.start])
+            det = _DET_BEFORE.search(text[max(0, org.start - 5):org.start])
             start = org.start - (len(det.group(0)) if det else 0)
             out.append(self._org_voice(start, end, org.name))
         return out
@@ -435,33 +593,20 @@ class _Context:
     def _naming_after(self, pos: int) -> str | None:
         """"a man named Yuri", "the man, who identified himself only as Yevgeny", "a Russian, Ivan Petrov,"."""
         after = self.text[pos:pos + 120]
-        m = re.match(
-            r"\s*,?\s*(?:called|named|nicknamed|known\s+as)\s+|"
-            r"\s*,\s*who\s+(?:identified|introduced)\s+(?:himself|herself)\s+(?:only\s+)?as\s+|"
-            r"\s*,?\s*who\s+gave\s+(?:only\s+)?(?:his|her)\s+(?:first\s+)?name(?:\s+only)?(?:\s+as\s+|\s*,\s*)|"
-            r"\s*,?\s*(?:who\s+was\s+)?identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name\s*,?\s*)?(?:as\s+)?|"
-            r"\s*,?\s*who\s+(?:asked|wished|requested)\s+to\s+be\s+identified\s+only\s+(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+)?|"
-            # "a reader, who asked us to identify him only as Ilya"
-            r"\s*,?\s*who\s+(?:asked|wished|requested)\s+(?:us|me|the\s+\w+)\s+to\s+(?:identify|name|call)\s+(?:him|her)\s+"
-            r"(?:only\s+)?(?:by\s+(?:his|her)\s+first\s+name,?\s*)?(?:as\s+|by\s+)?|"
-            # "a hostel owner near the bazaar, Ivan Petrov, said": a short place phrase, then the name
-            r"\s+(?:near|in|at|from|outside)\s+[^,.;:\n“”\"«»]{1,50}?,\s*(?=[A-Z][^,]{1,40},)|"
-            r"\s*,\s*(?=[A-Z])",
-            after,
-        )
+        m = _NAMING_AFTER.match(after)
         if not m:
             return None
         at = pos + m.end()
-        appositive = m.group(0).strip() == "," or re.match(r"\s+(?:near|in|at|from|outside)\s", m.group(0))
+        appositive = m.group(0).strip() == "," or _PLACE_PHRASE.match(m.group(0))
         for n in self.mentions:
             if n.start == at and n.kind == "named":
                 if appositive:
                     # bare appositive name must be closed by a comma/bracket ("a Russian, Ivan Petrov, said")
-                    if not re.match(r"\s*[,(]", self.text[n.end:n.end + 3]):
+                    if not _COMMA_OR_BRACKET.match(self.text[n.end:n.end + 3]):
                         return None
                 return n.name
         if not appositive:
-            tok = re.match(r"[A-ZÀ-ÞА-Я][\w’'-]+", self.text[at:at + 40])
+            tok = _CAPITAL_WORD.match(self.text[at:at + 40])
             if tok:
                 return tok.group(0)
         return None
@@ -476,50 +621,49 @@ class _Context:
         return skip
 
     def para_of(self, pos: int) -> int:
-        for k, (s, e) in enumerate(self.paras):
-            if s <= pos < e or (pos == e):
-                return k
-        return -1
+        """Index of the paragraph containing ``pos`` (or ending right at it), -1 when none.
+        Paragraphs are sorted and separated by line breaks, so only the last one starting at
+        or before ``pos`` can contain it."""
+        k = bisect_right(self.para_starts, pos) - 1
+        return k if k >= 0 and pos <= self.paras[k][1] else -1
 
     def is_sentence_para(self, k: int) -> bool:
+        return self.sentence_paras[k]
+
+    def nps_starting_in(self, start: int, end: int) -> list[_Np]:
+        """The NPs of all_nps (in its order) that start at or after ``start`` and before ``end``."""
+        return self.all_nps[bisect_left(self.np_starts, start):bisect_left(self.np_starts, end)]
+
+    def _ends_like_sentence(self, k: int) -> bool:
         s, e = self.paras[k]
         tail = self.text[s:e].rstrip(" ')]’›‘" + _CLOSERS)
         return bool(tail) and tail[-1] in ".!?…"
 
     def sent_index(self, pos: int) -> int:
-        for k, (s, e) in enumerate(self.sents):
-            if s <= pos < e:
-                return k
-        return max(0, sum(1 for s, _ in self.sents if s <= pos) - 1)
+        """The sentence containing ``pos``, else the last one starting before it (0 if none).
+        Sentences are sorted and disjoint: both are the last sentence starting at or before pos."""
+        return max(0, bisect_right(self.sent_starts, pos) - 1)
 
     def np_at(self, pos: int) -> _Np | None:
         """The person NP starting at ``pos`` (after optional titles/determiner)."""
-        head = re.match(
-            r"(?:(?:the|a|an)\s+)?(?:(?:[A-Z][\w’'.-]*|" + "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
-            + r"|of|for|and|house)\s+){0,6}",
-            self.text[pos:pos + 120],
-        )
+        head = _NP_PREFIX.match(self.text[pos:pos + 120])
         limit = pos + (head.end() if head else 0)
         best = None
-        for n in self.all_nps:
-            if pos <= n.start <= limit and (best is None or n.start < best.start):
+        for n in self.nps_starting_in(pos, limit + 1):
+            if best is None or n.start < best.start:
                 if n.kind in ("named", "org") or n.start == pos:
                     best = n
         return best
 
     def np_ending_before(self, pos: int) -> _Np | None:
         """The person NP that is the subject of a verb at ``pos`` (appositives skipped)."""
-        gap = re.compile(
-            # an acronym/bracket, then a relative clause: "the Service (FSB), which runs ..., said"
-            rf"^(?:’s?)?\s*(?:\([^)]*\)\s*,{_NO_MARK}{{1,160}},\s*|\([^)]*\)\s*|,{_NO_MARK}{{1,160}},\s*|\s+(?:close\s+to|from|of|at|for|with|in)\s+"
-            rf"(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){{0,4}}?\s+)?(?:{_ADV}\s+)*$"
-        )
+        gap = _SUBJECT_GAP
         best = None
         for n in self.all_nps:
             # "a source close to the ministry told": the ministry is not the subject
-            if _after_preposition(self.text, n.start):
+            if n.end > pos or pos - n.end >= 200 or _after_preposition(self.text, n.start):
                 continue
-            if n.end <= pos and pos - n.end < 200 and gap.match(self.text[n.end:pos]):
+            if gap.match(self.text[n.end:pos]):
                 if best is None or n.end > best.end or (n.end == best.end and n.start < best.start):
                     best = n
         # a name set off by commas right before the verb is the subject it renames ("the town's
@@ -527,14 +671,14 @@ class _Context:
         # commas close a list ("Anna, Boris and Yuri Sokolov, said" has "and" before the name)
         if best is None or best.kind in ("unnamed", "definite", "plural"):
             for n in self.all_nps:
-                if (n.kind == "named" and n.end <= pos and re.fullmatch(rf",\s*(?:{_ADV}\s+)*", self.text[n.end:pos])
-                        and re.search(r"[\w’'],[ \t]*$", self.text[max(0, n.start - 40):n.start])
-                        and not re.search(r"\b(?:and|or)\s*,?[ \t]*$", self.text[max(0, n.start - 8):n.start])):
+                if (n.kind == "named" and n.end <= pos and _COMMA_ADVERBS.fullmatch(self.text[n.end:pos])
+                        and _WORD_COMMA_BEFORE.search(self.text[max(0, n.start - 40):n.start])
+                        and not _AND_OR_BEFORE.search(self.text[max(0, n.start - 8):n.start])):
                     best = n
         # an appositive description after a name ("Kirill, a 26 year-old worker,") is the same person
         if best is not None and best.kind in ("unnamed", "definite"):
             named = [n for n in self.all_nps if n.kind in ("named", "org") and n.end <= best.start
-                     and re.fullmatch(r"\s*[,(]\s*", self.text[n.end:best.start])]
+                     and _APPOSITION_GAP.fullmatch(self.text[n.end:best.start])]
             if named:
                 best = named[-1]
         return best
@@ -544,7 +688,7 @@ def _adjective_is_person(text: str, end: int) -> bool:
     """A country adjective used as a person ("a Russian who fled", "a Georgian, 40, said"): the
     next word is not a noun it qualifies. Only clause material may follow: punctuation, a
     relative or preposition, an auxiliary or a speech verb."""
-    m = re.match(r"[ \t]*([a-z]+)?", text[end:end + 30])
+    m = _NEXT_LOWER_WORD.match(text[end:end + 30])
     nxt = m.group(1) if m else None
     if nxt is None:
         return True
@@ -559,12 +703,11 @@ def _adjective_is_person(text: str, end: int) -> bool:
 
 def _after_preposition(text: str, pos: int) -> bool:
     """Is the NP at ``pos`` the object of a preposition ("close to the ministry", "of the Guard")?"""
-    return re.search(r"\b(?:to|of|from|at|for|with|near|by|in|on|about|than)\s+(?:the\s+)?$",
-                     text[max(0, pos - 12):pos]) is not None
+    return _PREPOSITION_BEFORE.search(text[max(0, pos - 12):pos]) is not None
 
 
 def _pronoun_before(text: str, pos: int) -> tuple[str, int] | None:
-    m = re.search(rf"\b(he|she|they|it|we|i)\s+(?:{_ADV}\s+)*$", text[max(0, pos - 40):pos], re.I)
+    m = _PRONOUN_BEFORE.search(text[max(0, pos - 40):pos])
     if not m:
         return None
     return m.group(1).lower(), max(0, pos - 40) + m.start(1)
@@ -607,13 +750,13 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
             k -= 1
             continue
         cands: list[tuple[int, str, object]] = []
-        for n in ctx.all_nps:
-            if s <= n.start < upto and n.kind in ("named", "unnamed", "definite"):
+        for n in ctx.nps_starting_in(s, upto):
+            if n.kind in ("named", "unnamed", "definite"):
                 cands.append((n.start, "np", n))
         for q, qpos in resolved:
             if s <= q.start < e and q.start < pos and (q.speaker or q.speaker_desc):
                 cands.append((q.start - 1, "quote", q))
-        for m in re.finditer(r"\b(he|she|him|her)\b", text[s:upto], re.I):
+        for m in _PERSONAL_PRONOUN.finditer(text[s:upto]):
             if not _inside_quote_marks(text, s + m.start(), s):
                 cands.append((s + m.start(), "pron", None))
         cands.sort(key=lambda c: c[0])
@@ -625,8 +768,7 @@ def _antecedent(ctx: _Context, pos: int, pronoun: str, resolved: list[tuple[Quot
             if kind == "np" and _late_role(text, s, obj):
                 continue
             if kind == "pron":
-                if re.search(r"\b(?:whether|if|when|because|although|though|after|before|while|as|since|that|who|whom|until)\b",
-                             text[s:at], re.I):
+                if _SUBORDINATOR.search(text[s:at]):
                     continue  # "Asked whether he would return, X paused": not the subject
                 break  # the sentence is about "him" again: look further back
             if kind == "quote":
@@ -675,11 +817,10 @@ def _gender_clash(ctx: _Context, pronoun: str, kind: str, obj, sent_end: int) ->
         obj, sent_end = np, ctx.sents[ctx.sent_index(np.start)][1]
     got = _gender_of_words(obj.desc)
     if got is None:
-        nxt = [n.start for n in ctx.all_nps if obj.end <= n.start < sent_end and n.kind != "plural"]
+        nxt = [n.start for n in ctx.nps_starting_in(obj.end, sent_end) if n.kind != "plural"]
         stop = min(nxt, default=sent_end)
         # not a comparison ("X remembers it better than he does": he is someone else)
-        m = re.search(r"(?<!\bthan )(?<!\bas )(?<!\blike )\b(he|him|his|himself|she|her|herself)\b",
-                      ctx.text[obj.end:stop], re.I)
+        m = _GENDERED_PRONOUN.search(ctx.text[obj.end:stop])
         if m and not _inside_quote_marks(ctx.text, obj.end + m.start(), obj.end):
             got = _gender_of_words(m.group(1))
     return got is not None and got != want
@@ -700,10 +841,10 @@ def _subject_of_verb(ctx: _Context, vstart: int, resolved) -> _Who | None:
     if n is not None:
         return _who_from_np(ctx, n, resolved)
     # relative clause: "a man named Yuri from Moscow who said"
-    m = re.search(r"\bwho\s+(?:" + _ADV + r"\s+)*$", text[max(0, vstart - 40):vstart])
+    m = _WHO_BEFORE.search(text[max(0, vstart - 40):vstart])
     if m:
         wpos = max(0, vstart - 40) + m.start()
-        rel = re.compile(r"^\s*(?:(?:from|in|of)\s+(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?\s*,?\s*$")
+        rel = _RELATIVE_GAP
         # "Captain X of the Border Guard, who said": the organisation after "of" is not the subject
         cands = [c for c in ctx.all_nps if c.end <= wpos and wpos - c.end < 60 and rel.match(text[c.end:wpos])
                  and not _after_preposition(text, c.start)]
@@ -725,13 +866,13 @@ def _sentence_subject(ctx: _Context, s: int, limit: int, resolved) -> _Who | Non
     """Subject of a sentence: its first person NP or pronoun (for ', saying: “...”')."""
     text = ctx.text
     first_np = next((n for n in ctx.all_nps if s <= n.start < limit and n.kind != "plural"), None)
-    pm = re.search(r"\b(he|she|it|they)\b", text[s:limit], re.I)
+    pm = _SUBJECT_PRONOUN.search(text[s:limit])
     if pm and (first_np is None or s + pm.start() < first_np.start):
         return _pronoun_who(ctx, pm.group(1).lower(), s + pm.start(), resolved)
     if first_np is not None:
         # "the union's lawyer Marta Kowalska wrote:": a role right before a name is that person
         named = next((n for n in ctx.mentions if n.kind == "named" and first_np.kind in ("unnamed", "definite")
-                      and n.start > first_np.end and re.fullmatch(r"[ \t]+", ctx.text[first_np.end:n.start])), None)
+                      and n.start > first_np.end and _BLANKS.fullmatch(ctx.text[first_np.end:n.start])), None)
         return _who_from_np(ctx, named or first_np, resolved)
     return None
 
@@ -739,7 +880,7 @@ def _sentence_subject(ctx: _Context, s: int, limit: int, resolved) -> _Who | Non
 def _verbs_in(text: str, s: int, e: int) -> list[re.Match]:
     """Speech verbs (and 'according to') between s and e, outside quotation marks."""
     out = []
-    for m in re.finditer(r"\b(?:[Aa]ccording\s+to|[A-Za-z]+)\b", text[s:e]):
+    for m in _VERB_CANDIDATE.finditer(text[s:e]):
         w = m.group(0).lower()
         if w.startswith("according") or w in SPEECH_VERBS:
             if not _inside_quote_marks(text, s + m.start(), s):
@@ -751,14 +892,14 @@ def _attribute_verb(ctx: _Context, vs: int, ve: int, verb: str, sent_start: int,
     """Who does this speech verb attribute words to?"""
     text = ctx.text
     if verb.startswith("according"):
-        m = re.match(r"\s*(him|her|them|it)\b", text[ve:ve + 10], re.I)
+        m = _OBJECT_PRONOUN_AFTER.match(text[ve:ve + 10])
         if m:
             return _pronoun_who(ctx, {"him": "he", "her": "she", "them": "they", "it": "it"}[m.group(1).lower()],
                                 ve + m.start(1), resolved)
         n = ctx.np_at(ve + len(text[ve:]) - len(text[ve:].lstrip()))
         return _who_from_np(ctx, n, resolved) if n else None
     if verb in _PARTICIPLES:
-        if re.search(r"(?:,|\bbefore|\bafter|\bwhile|\bwhen)\s*$", text[max(sent_start, vs - 10):vs]):
+        if _PARTICIPLE_INTRO.search(text[max(sent_start, vs - 10):vs]):
             return _sentence_subject(ctx, sent_start, vs, resolved)
         return None
     who = _subject_of_verb(ctx, vs, resolved)
@@ -778,9 +919,7 @@ def _coordinated_subject(ctx: _Context, vs: int, sent_start: int, resolved) -> _
     """The sentence subject of a second, coordinated verb: "She pauses, then adds that ...",
     "Petrov shrugs and says ...". Only a short run of lower-case words may separate them."""
     text = ctx.text
-    m = re.fullmatch(rf"\s*(?P<subj>[^\W\d_][\w’'.-]*(?:[ \t]+[^\W\d_][\w’'-]*){{0,2}}?)[ \t]+"
-                     rf"(?:[a-z]+[ \t,]+){{1,4}}?(?:and|then|but)[ \t]+(?:then[ \t]+)?(?:{_ADV}[ \t]+)*",
-                     text[sent_start:vs])
+    m = _COORDINATED.fullmatch(text[sent_start:vs])
     if not m:
         return None
     subj = m.group("subj")
@@ -801,36 +940,34 @@ def _after_adjacent(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None
     if not (text[q.end:after_close + 1].strip(" ’›" + _CLOSERS).startswith(",") or last in ",?!–—-" or comma_after
             or (q.close is not None and text[q.close - 1] == ",")):
         return None
-    m = re.match(r"\s*,?\s*(?:[–—-]\s*)?", raw_tail)
+    m = _DASH_GAP.match(raw_tail)
     p = after_close + m.end()
-    vm = re.match(r"([A-Za-z]+)\b", text[p:p + 20])
+    vm = _ASCII_WORD.match(text[p:p + 20])
     if vm and vm.group(1).lower() in _VERB_FIRST:
         ve = p + vm.end()
         n = ctx.np_at(ve + len(text[ve:ve + 5]) - len(text[ve:ve + 5].lstrip()))
         if n is not None and n.start - ve < 80:
             return "said-X-after", _who_from_np(ctx, n, resolved)
-        pro = re.match(r"\s+(he|she|they|it)\b", text[ve:ve + 8], re.I)
+        pro = _PRONOUN_AFTER.match(text[ve:ve + 8])
         if pro:
             return "said-X-after", _pronoun_who(ctx, pro.group(1).lower(), ve + pro.start(1), resolved)
         return None
-    pm = re.match(rf"(he|she|they|it|we)\s+(?:{_ADV}\s+)*([A-Za-z]+)\b", text[p:p + 40], re.I)
+    pm = _PRONOUN_VERB.match(text[p:p + 40])
     if pm and pm.group(2).lower() in SPEECH_VERBS:
         return "X-said-after", _pronoun_who(ctx, pm.group(1).lower(), p, resolved)
     # “...,” its research director, Anna Petrova, told me: a role, then the name it renames
     for n in ctx.mentions:
-        if n.kind == "named" and p < n.start < p + 80 and re.fullmatch(
-                r"(?:[\w’'-]+[ \t]+){0,5}[\w’'-]+,[ \t]*", text[p:n.start]) and re.match(
-                rf",\s*(?:{_ADV}\s+)*(?:{_SPEECH_RE})\b", text[n.end:n.end + 40]):
+        if n.kind == "named" and p < n.start < p + 80 and _ROLE_WORDS.fullmatch(
+                text[p:n.start]) and _COMMA_SPEECH_VERB.match(text[n.end:n.end + 40]):
             return "X-said-after", _who_from_np(ctx, n, resolved)
     n = ctx.np_at(p)
     if n is not None and n.start - p < 60:
-        vm = re.match(rf"(?:’s?)?\s*(?:,{_NO_MARK}{{1,100}},\s*|\s+(?:for|of|at|from|with|in)\s+(?:the\s+)?"
-                      rf"[\w’'-]+(?:\s+[\w’'-]+){{0,3}}?\s+)?(?:{_ADV}\s+)*({_SPEECH_RE})\b", text[n.end:n.end + 160])
+        vm = _NP_THEN_VERB.match(text[n.end:n.end + 160])
         if vm:
             return "X-said-after", _who_from_np(ctx, n, resolved)
     # an unnamed short phrase: “...,” lobbyists said
-    fm = re.match(rf"((?:[\w’'-]+\s+){{1,7}}?)(?:{_ADV}\s+)*({_SPEECH_RE})\b", text[p:p + 100])
-    if fm and not re.search(r"[.;:]", fm.group(1)):
+    fm = _PHRASE_THEN_VERB.match(text[p:p + 100])
+    if fm and not _CLAUSE_PUNCT.search(fm.group(1)):
         desc = fm.group(1).strip()
         return "X-said-after", _Who(None, desc[0].lower() + desc[1:], p, p + len(desc), "unnamed")
     return None
@@ -852,9 +989,9 @@ def _before_in_sentence(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | 
             rule = "according-to"
         elif verb in _PARTICIPLES:
             rule = "X-saying"
-        elif re.fullmatch(rf"[^.{re.escape(_QUOTE_CHARS)}]{{0,60}}?[:,]\s*", between):
+        elif _COLON_GAP.fullmatch(between):
             rule = "X-said-colon"
-        elif re.search(r"\bthat\b", between):
+        elif _THAT.search(between):
             rule = "X-said-that"
         else:
             rule = "X-verb-before"
@@ -871,7 +1008,7 @@ def _trailing(ctx: _Context, q: _Raw, resolved) -> tuple[str, _Who] | None:
     for vs, ve, verb in _verbs_in(text, after, e):
         if verb.startswith("according") or verb in _PARTICIPLES:
             continue
-        if not re.search(r",\s*(?:[\w’'-]+\s+){0,6}$", text[after:vs]):
+        if not _COMMA_WORDS_BEFORE.search(text[after:vs]):
             continue
         who = _attribute_verb(ctx, vs, ve, verb, after, resolved)
         if who is not None:
@@ -983,8 +1120,13 @@ def _usable(who: _Who) -> bool:
     return bool(who.name or who.desc or who.how == "pronoun")
 
 
+_ABOVE_LATIN = re.compile("[\u0250-\U0010ffff]")
+
+
 def _foreign_script(qtext: str) -> bool:
     """Mostly letters outside the Latin script (Cyrillic, Greek, Georgian, Armenian...)."""
+    if not any(c.isalpha() for c in _ABOVE_LATIN.findall(qtext)):
+        return False  # no letter outside Latin: the usual case, without a loop over every character
     letters = [c for c in qtext if c.isalpha()]
     latin = sum(1 for c in letters if c < "\u0250")  # Basic Latin to Latin Extended-B
     return bool(letters) and latin < len(letters) / 2

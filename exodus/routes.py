@@ -12,6 +12,7 @@ confidence. Precision first: a place with no trigger is not a destination.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -147,6 +148,23 @@ _LIST_INTRO = re.compile(
     r"neighbou?rs|parts\s+of\s+the\s+world))\b[^.;:!?“”\"]{0,160}?"
     r"(?::|[,\s](?:such\s+as|including|like|notably|chiefly|mainly|mostly|especially|among\s+them|in\s+particular)\b,?)"
     r"\s*$", re.I)
+# The words _LIST_INTRO must end with (before an optional comma): a cheap test first, since
+# the full pattern is searched over up to 300 characters for every place without a trigger.
+_LIST_INTRO_TAIL = re.compile(
+    r"(?:as|including|like|notably|chiefly|mainly|mostly|especially|them|particular)\Z", re.I)
+
+
+def _may_end_list_intro(left: str) -> bool:
+    """False when ``left`` cannot end like a _LIST_INTRO match (a colon, or "such as",
+    "including", ... and an optional comma, then only spaces)."""
+    tail = left.rstrip()
+    if tail.endswith(":"):
+        return True
+    if tail.endswith(","):
+        tail = tail[:-1]
+    return _LIST_INTRO_TAIL.search(tail[-10:]) is not None
+
+
 _LIST_INTRO_RULE = _Rule("to-countries-list", re.compile("$"), 0.8, None, False)
 # Subjects of an elliptical conjunct ("..., and one to Y", "the rest to Z", "three more to W").
 _ELLIPTIC_SUBJECT = (
@@ -241,8 +259,10 @@ _NO_FLOW = re.compile(r"\b(?:no|without|not\s+a|not\s+any|never\s+a|zero|hardly\
                       r"(?:[\w-]+\s+){0,2}$", re.I)
 
 
+@functools.lru_cache(maxsize=256)
 def _has_flow(text: str, s: int, e: int) -> bool:
-    """A word of people moving at a border in the sentence, not negated ("there was no queue")."""
+    """A word of people moving at a border in the sentence, not negated ("there was no queue").
+    Cached: every place named in a sentence asks about the same sentence."""
     return any(not _NO_FLOW.search(text, max(s, m.start() - 25), m.start()) for m in _FLOW.finditer(text, s, e))
 
 
@@ -311,15 +331,82 @@ def _ends_with_preposition(left: str) -> bool:
     return False
 
 
+# The last word of each rule's trigger (its pattern ends "<trigger> <filler words> "). A rule is
+# searched for only when one of these is among the last words of the left context, which spares
+# the searches (each over up to 140 characters) of rules that cannot match.
+_RULE_LAST_WORDS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split()) for name, words in {
+        "flights-to": "to for as like including",
+        "carried-to": "to into",
+        "return": "to into",
+        "left-for": "for",
+        "fled-to": "to into toward towards",
+        "towards": "toward towards",
+        "from-to": "to into",
+        "fled-x-to": "to into",
+        "en-route": "to for",
+        "reached": "reached reach reaches reaching entered enter enters entering to into",
+        "arrived": "in at",
+        "spoke-from": "from",
+        "now-in": "in",
+        "plans": "to in into for",
+        "new-life": "in",
+        "staying-in": "in",
+        "visa": "to for in",
+        "destinations": "as like including include included includes were are was is been",
+        "people-in": "in",
+        "asylum": "in",
+        "resident": "in",
+    }.items()
+}
+_LAST_WORD = re.compile(r"\w+\Z")
+
+
+def _trigger_end_words(left: str) -> set[str]:
+    """Words a rule's trigger can end with, given the left context: walking back from its end
+    over filler words to the first other word, each token's final run of word characters
+    (a trigger word follows a space or, for "(from", "“entered", punctuation), lower-cased
+    as re.IGNORECASE compares. Empty when ``left`` does not end in a space (no rule matches)."""
+    out: set[str] = set()
+    if not left[-1:].isspace():
+        return out
+    for token in reversed(left.split()):
+        if not token.isascii():  # re.IGNORECASE also matches these to ASCII letters
+            token = token.replace("İ", "i").replace("ı", "i").replace("ſ", "s").replace("\u212a", "k")
+        token = token.lower().rstrip(":")  # "destinations were:"
+        if not token:
+            continue  # a colon on its own
+        m = _LAST_WORD.search(token)
+        if m is not None:
+            out.add(m.group(0))
+        if token not in _FILLER_WORDS:
+            break
+    return out
+
+
 def _rule_for(left: str, place: Place) -> tuple[_Rule, re.Match] | None:
     """The first trigger rule whose pattern ends exactly where the place mention starts."""
     if not _ends_with_preposition(left):
         return None
-    for rule in _RULES:
-        m = rule.pattern.search(left)
+    ends = _trigger_end_words(left)
+    candidates = {i for w in ends for i in _RULES_ENDING_WITH.get(w, ())}
+    for i in sorted(candidates):  # in rule order: the first match wins
+        m = _RULES[i].pattern.search(left)
         if m:
-            return rule, m
+            return _RULES[i], m
     return None
+
+
+def _rules_ending_with() -> dict[str, tuple[int, ...]]:
+    """Last trigger word -> indexes (in ``_RULES``) of the rules whose trigger can end with it."""
+    out: dict[str, list[int]] = {}
+    for i, rule in enumerate(_RULES):
+        for w in _RULE_LAST_WORDS[rule.name]:
+            out.setdefault(w, []).append(i)
+    return {w: tuple(ix) for w, ix in out.items()}
+
+
+_RULES_ENDING_WITH = _rules_ending_with()
 
 
 def _mode(rule: _Rule, text: str, trig_pos: int, start: int, end: int, sent_start: int, sent_end: int) -> str | None:
@@ -526,8 +613,9 @@ def _right_rule(text: str, s: int, e: int, chain: tuple[int, int]) -> tuple[_Rul
     after = text[chain[1]:e]
     if _NAMED_DESTINATIONS.match(after):
         return _NAMED_DEST_RULE, None
-    if _SUBJECT_LEFT.search(text[s:chain[0]]) and (_REPORTED_ARRIVALS.match(after) or (
-            _RECEIVED_COUNT.match(after) and _MOVERS.search(text, s, chain[0]))):
+    # the anchored matches first: _SUBJECT_LEFT is searched over the whole left context
+    if (_REPORTED_ARRIVALS.match(after) or (_RECEIVED_COUNT.match(after) and _MOVERS.search(text, s, chain[0]))) \
+            and _SUBJECT_LEFT.search(text[s:chain[0]]):
         best = _nearest_mode(text, s, e, chain[0])
         return _REPORTED_RULE, ("land" if _LAND.search(text, s, e) else best[1] if best else None)
     return None
@@ -589,8 +677,8 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
     ``chain`` is the span of the place list ``pm`` belongs to (see ``_list_chains``);
     ``prev_to`` the last destination in the sentence reached by a "to X" phrase."""
     left = text[s:pm.start]
-    flow = _has_flow(text, s, e)
     if pm.place.kind == "border_crossing":
+        flow = _has_flow(text, s, e)
         at = re.search(r"\b(?:at|through|via|in)\s+(?:the\s+)?$", left)
         if flow or at:
             return _CROSSING_RULE, pm.start, 0.75 if flow else 0.4, "land"
@@ -613,7 +701,8 @@ def _classify(text: str, s: int, e: int, pm: PlaceMention,
         rule, trig_pos = prev[1], prev[2]  # "Turkey, Armenia and Serbia" share one trigger
     elif prev_to is not None and _COORD_TO.fullmatch(text, prev_to[0].end, pm.start):
         rule, trig_pos = prev_to[1], prev_to[2]  # "drove to X via Y, to Z in the east, or to W"
-    elif (m := _LIST_INTRO.search(text[max(s, pm.start - 300):pm.start])) is not None:
+    elif _may_end_list_intro(text[max(s, pm.start - 300):pm.start]) and (
+            m := _LIST_INTRO.search(text[max(s, pm.start - 300):pm.start])) is not None:
         rule, trig_pos = _LIST_INTRO_RULE, max(s, pm.start - 300) + m.start("trig")
     elif (via := _entry_via(text, s, pm)) is not None:
         return via

@@ -5,6 +5,7 @@ extractors can report exact spans.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 # Abbreviations after which a full stop does not end a sentence.
@@ -21,10 +22,21 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+# Characters of a possible abbreviation right before a full stop ("U.S", "St", "Jan").
+_ABBREVIATION_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+# Every extractor (and the pipeline) splits the same article text, several times per article:
+# the splits are memoised on the text. Small, so memory stays bounded; the cached spans are
+# tuples (immutable, safe to share) and the public functions hand out fresh lists.
+_CACHE_SIZE = 64
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every non-blank line of ``text``, trimmed of surrounding spaces."""
+    return list(_paragraphs(text))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for m in _PARAGRAPH.finditer(text):
         s, e = m.start(), m.end()
@@ -34,14 +46,21 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e > s:
             spans.append((s, e))
-    return spans
+    return tuple(spans)
 
 
 def _ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
-    m = re.search(r"([A-Za-z.]+)$", text[start:dot])
-    if not m:
+    # The run of letters and dots that ends at the stop, read backwards from it (a regex
+    # search for "[A-Za-z.]+$" would rescan the whole sentence for every full stop).
+    end = dot
+    if end > start and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final newline (paragraphs have none: defensive)
+    i = end
+    while i > start and text[i - 1] in _ABBREVIATION_CHARS:
+        i -= 1
+    if i == end:
         return False
-    word = m.group(1).lower().rstrip(".")
+    word = text[i:end].lower().rstrip(".")
     if word in _ABBREVIATIONS:
         return True
     # single initials: "J. Smith", "Jan M. Olsen"
@@ -50,8 +69,13 @@ def _ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of every sentence; a paragraph break always ends a sentence."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
-    for p_start, p_end in paragraphs(text):
+    for p_start, p_end in _paragraphs(text):
         s = p_start
         for m in _SENTENCE_END.finditer(text, p_start, p_end):
             if m.group(0)[0] == "." and _ends_with_abbreviation(text, s, m.start()):
@@ -66,7 +90,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             s = nxt
         if s < p_end:
             spans.append((s, p_end))
-    return spans
+    return tuple(spans)
 
 
 def sentence_at(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:

@@ -826,3 +826,107 @@ def test_som_sentence_context_beats_article_context():
     assert f.unit == "kgs"
     f = by_raw(charted(extract_figures("A bed in Tashkent costs 90,000 Kyrgyz som.")), "90,000 Kyrgyz som")
     assert f.unit == "kgs"  # a written country name wins over any context
+
+
+# ---- fast scanning is exact: the same matches as a full regex scan --------------------------
+# The scanners try their patterns only near keywords; these tests compare them with
+# ``pattern.finditer`` on text built from the patterns' own vocabulary (any case, odd spacing,
+# hyphens, and the characters that re.IGNORECASE folds specially: İ ı ſ and the Kelvin sign).
+
+_SCAN_WORDS = (
+    "a an the of to for than one two three ten twenty-one hundred and fifty thousand million billion "
+    "dozen a few several some many tens hundreds thousands dozens half third thirds quarter quarters "
+    "two-thirds three-quarters another other remaining further fifth tenths doubled tripled fivefold "
+    "tenfold twice double triple as more than less about kilometre kilometres km miles mile metres 5 12 "
+    "1,000 3.5 2022 1 351 18-27 $ £ € 5m 3bn k ſeveral ſome fıve İstanbul \u212aM Half THIRD Twice , . ; ( ) —"
+).split(" ")
+_SEPARATORS = [" ", " ", "  ", "\n", "-", "", "\u00a0", ", "]
+
+
+def _scanners():
+    from exodus import figures
+
+    return [v for v in vars(figures).values() if isinstance(v, figures._Scanner)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_SCAN_WORDS), st.sampled_from(["lower", "upper", "title"]),
+                          st.sampled_from(_SEPARATORS)), min_size=1, max_size=40))
+def test_scanners_find_exactly_what_a_full_scan_finds(parts):
+    text = "".join((w.upper() if case == "upper" else w.title() if case == "title" else w) + sep
+                   for w, case, sep in parts)
+    for sc in _scanners():
+        assert [m.span() for m in sc.finditer(text)] == [m.span() for m in sc.pattern.finditer(text)]
+
+
+# Phrases in the order the patterns read them: an introducer, a quantifier, a unit or scale.
+_SLOTS = (
+    ("", "to", "for", "than", "of", "x", "about", "more than", "less  than", "the other", "the remaining",
+     "a further", "another", "several", "some", "many", "a few", "tens of", "hundreds of", "two", "three"),
+    ("", "a", "an", "one", "few", "half", "third", "thirds", "quarter", "quarters", "fifth", "tenths", "hundred",
+     "thousand", "million", "billion", "dozen", "dozens", "millions", "thousands", "five", "ten", "twenty"),
+    ("", "of", "an", "a", "and", "kilometre", "kilometres", "km", "miles", "mile", "thousand", "million",
+     "billion", "fold", "doubled", "twice", "as", "the normal", "said", "people"),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(*(st.sampled_from(slot) for slot in _SLOTS), st.sampled_from(_SEPARATORS),
+                          st.sampled_from(["lower", "upper", "title"])), min_size=1, max_size=6))
+def test_scanners_on_number_phrases(phrases):
+    text = ""
+    for a, b, c, sep, case in phrases:
+        phrase = sep.join(w for w in (a, b, c) if w) + " "
+        text += phrase.upper() if case == "upper" else phrase.title() if case == "title" else phrase
+    for sc in _scanners():
+        assert [m.span() for m in sc.finditer(text)] == [m.span() for m in sc.pattern.finditer(text)]
+
+
+def test_every_scanner_keyword_is_needed_by_a_phrase():
+    """Each phrase matches its pattern; the scanners must find it (and only what a full scan finds)."""
+    phrases = ["several million", "millions", "a few hundred thousand", "tens of thousands", "dozens",
+               "billions", "some thousand", "half a kilometre", "a third of a mile", "two-thirds of a million",
+               "three quarters of a km", "fivefold", "doubled", "tripled", "trebled", "quadrupled", "halved",
+               "twice as", "double the", "to less than a few kilometres", "for a mile", "than about a km",
+               "the other half said", "a further third were", "another quarter", "nine tenths of",
+               "a fifth of", "twenty-one", "a hundred and fifty", "an eleven", "thirteen", "fifteen", "forty",
+               "fifty", "sixty", "seventy-two", "eighty", "ninety", "trillion", "a dozen", "one", "two", "three",
+               "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "3", "1,200", "ſeveral hundred",
+               "for a \u212aM", "İstanbul had a hundred"]
+    scanners = _scanners()
+    for phrase in phrases:
+        for text in (phrase, phrase.upper(), f"x {phrase.title()}."):
+            total = 0
+            for sc in scanners:
+                want = [m.span() for m in sc.pattern.finditer(text)]
+                assert [m.span() for m in sc.finditer(text)] == want, (phrase, sc.pattern.pattern[:30])
+                total += len(want)
+            assert total > 0, phrase
+
+
+def test_scanners_on_the_seed_articles_and_their_upper_case():
+    scanners = _scanners()
+    assert len(scanners) >= 7
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    found = 0
+    for text in texts + [t.upper() for t in texts] + [t.replace("s", "ſ").replace("i", "ı") for t in texts]:
+        for sc in scanners:
+            want = [(m.span(), m.groups()) for m in sc.pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in sc.finditer(text)] == want
+            found += len(want)
+    assert found > 100  # the comparison saw real matches
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(
+    "about more than less in excess of as many at the age of aged between from compared to with versus "
+    "up down World War No. # Article x ~ some 2019 - roughly".split()), st.sampled_from([" ", "  ", "\n", ""])),
+    min_size=0, max_size=9))
+def test_tail_start_searches_find_the_same_match(parts):
+    from exodus import figures
+
+    s = "".join(w + sep for w, sep in parts)
+    for pattern, n in ((figures._APPROX_BEFORE, 3), (figures._IDENT_BEFORE, 2), (figures._AGE_BEFORE_RX1, 5),
+                       (figures._BASELINE_BEFORE, 3)):
+        full, tail = pattern.search(s), pattern.search(s, figures._tail_start(s, n))
+        assert (full and full.span()) == (tail and tail.span())

@@ -405,3 +405,86 @@ def test_unqualified_ministry_ignores_country_words_inside_quotes() -> None:
             "citizens are welcome, as are Russian families.\" Kazakh banks opened accounts.")
     orgs = [p for p in find_people(text) if p.kind == "organisation"]
     assert [o.canonical for o in orgs] == ["Kazakh foreign ministry"]
+
+
+# ---------------------------------------------------------------- speed helpers behave like the plain regexes
+# (the fast paths must give exactly the results of the straightforward formulation)
+
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from exodus import people as P  # noqa: E402
+
+# Pieces that make the anchored patterns match, nearly match and overlap.
+_PIECES = st.sampled_from(
+    [" ", "  ", "\t", "\n", ", ", ". ", "(", "’s ", "'s ", "the ", "The ", "a ", "of ", "for ", "in ", "at ", "At ",
+     "From ", "near ", "Ministry", "ministry", "Department", "Service", "Council", "Defence", "defense", "foreign",
+     "interior ", "Interior", "French ", "France", "UK", "Russian ", "Kremlin", "White House", "State Department",
+     "Vaalimaa", "Jean-Pierre", "McCain", "O’Brien", "x", "1", "ſ", "ı", "İ", "\u212a", "said ", "named ",
+     "spokesman for ", "developers at ", "the company ", "search engine "]
+)
+_TEXTS = st.lists(_PIECES, max_size=14).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_finditer_near_finds_what_finditer_finds(text: str) -> None:
+    cases = [
+        (P._ORG_PATTERNS[0], *P._ORG_ANCHORS[0]),
+        (P._ORG_PATTERNS[1], *P._ORG_ANCHORS[1]),
+        (P._BARE_MINISTRY, P._BARE_MINISTRY_ANCHOR, 1, 1),
+        (P._INSTITUTIONS, P._INSTITUTIONS_ANCHOR, 1, None),
+        (P._LOCATIVE_PLACE, P._COMMA_AFTER_NAME, 2, 1),
+    ]
+    for pat, anchor, runs, slack in cases:
+        want = [(m.span(), m.groupdict()) for m in pat.finditer(text)]
+        got = [(m.span(), m.groupdict()) for m in P.finditer_near(pat, anchor, text, runs, slack)]
+        assert got == want, pat.pattern[:40]
+
+
+def test_finditer_near_on_a_ministry_sentence() -> None:
+    text = "Officials at France’s foreign ministry and the Russian defence ministry said so."
+    got = [m.group(0) for m in P.finditer_near(P._ORG_PATTERNS[1], P._ORG_ANCHORS[1][0], text, 6, 1)]
+    assert got == ["France’s foreign ministry", "Russian defence ministry"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_end_search_agrees_with_search(window: str) -> None:
+    for pat, tails in [
+        (P._NAMING_BEFORE, P._NAMING_BEFORE_TAILS), (P._SPEECH_BEFORE, P._SPEECH_BEFORE_TAILS),
+        (P._ORG_NOUN_BEFORE, P._ORG_NOUN_TAILS), (P._ORG_ROLE_BEFORE, P._ORG_ROLE_TAILS),
+        (P._EMPLOYER_BEFORE, P._EMPLOYER_TAILS), (P._DETERMINER_BEFORE, P._DETERMINER_TAILS),
+    ]:
+        want, got = pat.search(window), P._end_search(pat, tails, window)
+        assert (got and got.span()) == (want and want.span()), (pat.pattern[:40], window)
+
+
+def test_end_search_honours_case_folding() -> None:
+    # re.IGNORECASE matches the long s to "s": the cheap last-word test must not rule it out
+    assert P._end_search(P._ORG_NOUN_BEFORE, P._ORG_NOUN_TAILS, "the webſite ") is not None
+    assert P._end_search(P._ORG_NOUN_BEFORE, P._ORG_NOUN_TAILS, "the Website ") is not None
+    assert P._end_search(P._ORG_NOUN_BEFORE, P._ORG_NOUN_TAILS, "the websites ") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sampled_from(["Ministry", "a", "Jean-Pierre", "’s", "1", "ſ"]))
+def test_whole_word_spans_match_the_regex(text: str, phrase: str) -> None:
+    want = [m.span() for m in re.finditer(rf"(?<![^\W\d_]){re.escape(phrase)}(?![^\W\d_])", text)]
+    assert P._whole_word_spans(text, phrase) == want
+
+
+@given(st.sets(st.tuples(st.integers(0, 12), st.integers(0, 6)).map(lambda t: (t[0], t[0] + t[1])), max_size=12))
+def test_nested_spans_are_those_inside_another_span(spans: set[tuple[int, int]]) -> None:
+    want = {sp for sp in spans if any(o != sp and o[0] <= sp[0] and sp[1] <= o[1] for o in spans)}
+    assert P._nested_spans(spans) == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Mc", "Mac", "O’", "O'", "Cain", "Anna", "ivan", "-", "-Pierre", " ", "\t",
+                                 "de ", "van ", "M. ", "x", "1", "_", "Ж", "é", "\n"]), max_size=10).map("".join))
+def test_capitalised_run_regex_matches_its_plain_form(text: str) -> None:
+    plain = re.compile(rf"(?<![^\W\d_]){P._TOKEN}{P._RUN_TAIL}")
+    assert [m.span() for m in P._RUN.finditer(text)] == [m.span() for m in plain.finditer(text)]

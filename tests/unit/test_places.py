@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from exodus.model import Place
 from exodus.places import (
     GAZETTEER_DIR,
     USER_AGENT,
@@ -175,3 +176,15 @@ def test_geocode_online_caches_misses(tmp_path: Path):
 
 def test_user_agent_is_the_projects():
     assert USER_AGENT == "exit-routes/0.1 (research dashboard)"
+
+
+def test_cached_distance_is_the_geodesic_of_the_coordinates(gaz):
+    from geopy.distance import geodesic
+
+    a, b = gaz.lookup("Moscow"), gaz.lookup("Tbilisi")
+    want = geodesic((a.lat, a.lon), (b.lat, b.lon)).km
+    assert distance_km(a, b) == want
+    assert distance_km(a, b) == want  # second call: from the cache, same value
+    assert distance_km(b, a) == pytest.approx(want)
+    moved = Place(a.place_id, a.name, a.country_code, a.kind, a.lat + 1.0, a.lon)  # same id, other point
+    assert distance_km(moved, b) != pytest.approx(want)

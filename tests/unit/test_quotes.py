@@ -880,3 +880,65 @@ def test_the_countrys_ministry_is_the_country_just_named_not_one_inside_the_quot
         "Russian travellers were also seen in Georgia.",
     )
     assert by_prefix(text) == {"The flow of ": "Armenian interior ministry"}
+
+
+# ---------------------------------------------------------------- speed helpers behave like the plain regexes
+
+import re  # noqa: E402
+
+from exodus import quotes as Q  # noqa: E402
+from exodus.people import country_adjectives, finditer_near  # noqa: E402
+
+
+def test_word_trie_matches_exactly_its_words() -> None:
+    words = ["man", "mother", "men", "woman", "manager", "Russian"]
+    trie = re.compile(Q._word_trie(words))
+    for w in words:
+        assert trie.fullmatch(w)
+    for w in ["ma", "mothe", "managers", "russian", "", "wo"]:
+        assert not trie.fullmatch(w)
+
+
+def test_folded_trie_matches_like_ignorecase() -> None:
+    words = ["guards", "police", "others", "kids"]
+    folded = re.compile(Q._word_trie(words, fold=True))
+    plain = re.compile("|".join(words), re.I)
+    for w in ["GUARDS", "Police", "poLıce", "otherſ", "\u212aids", "kİds", "guard", "polic3"]:
+        assert bool(folded.fullmatch(w)) == bool(plain.fullmatch(w)), w
+
+
+_NP_PIECES = st.sampled_from(
+    ["a ", "an ", "A ", "the ", "The ", "this ", "That ", "One ", "another ", "Another ", "xa ", "1an ", "man", "woman",
+     "Russian", "young ", "old ", "of ", "group of ", "men", "people", "others", "Police", "many ", "some ", "two ",
+     " ", "\t", "\n", ",", "’", "-", "in his 30s", " from Omsk", "named Yuri", "ſ", "ı"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NP_PIECES, max_size=12).map("".join))
+def test_np_patterns_match_their_plain_forms(text: str) -> None:
+    person, plural, plural_anchor = Q._np_patterns()
+    adjs = "|".join(sorted((a.capitalize() for a in country_adjectives() if a.isalpha()), key=len, reverse=True))
+    plain_person = re.compile(
+        rf"\b(?P<det>[Aa]n?|[Oo]ne|[Aa]nother|[Tt]he|[Tt]his|[Tt]hat)[ \t]+(?P<mods>(?:{Q._MOD}[\w’'-]+[ \t]+){{0,4}})"
+        rf"(?P<head>(?:{Q._PERSON_NOUNS}|{adjs}))(?![\w’'-])"
+        rf"(?P<post>\s+in\s+(?:his|her|their)\s+(?:early\s+|late\s+|mid-)?\d0s"
+        rf"|\s+(?:from|in|near)\s+(?:the\s+)?(?:St\.?\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?![\w’'-]))?"
+    )
+    plain_plural = re.compile(
+        rf"\b(?:(?:[Ss]ome|[Mm]any|[Tt]he|[Tt]hose|[Tt]hese|[Tt]wo|[Tt]hree|[Ss]everal|[Oo]ther)\s+)?"
+        rf"(?:[\w’'-]+[ \t]+){{0,2}}?(?:{Q._PLURAL_NOUNS})\b|\b[Aa]\s+group\s+of\s+\w+",
+        re.I,
+    )
+    assert ([(m.span(), m.groupdict()) for m in person.finditer(text)]
+            == [(m.span(), m.groupdict()) for m in plain_person.finditer(text)])
+    assert ([m.span() for m in finditer_near(plural, plural_anchor, text, 3)]
+            == [m.span() for m in plain_plural.finditer(text)])
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 5)).map(lambda t: (t[0], t[0] + t[1])), max_size=10))
+def test_union_of_spans_covers_the_same_positions(spans: list[tuple[int, int]]) -> None:
+    union = Q._union_of_spans(spans)
+    assert all(a[1] < b[0] for a, b in zip(union, union[1:]))  # sorted, disjoint, not touching
+    for pos in range(-1, 27):
+        assert any(s <= pos < e for s, e in union) == any(s <= pos < e for s, e in spans)

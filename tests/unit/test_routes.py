@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
 
+from exodus import routes as routes_module
 from exodus.model import Person
 from exodus.places import find_places, load_gazetteer
 from exodus.routes import extract_routes
@@ -483,3 +486,41 @@ def test_elliptical_second_conjunct_inherits_the_verb(gaz):
 def test_elliptical_conjunct_needs_a_movement(gaz):
     assert dests("He sent two parcels to Georgia and one to Armenia.", gaz) == []
     assert dests("She moved to Georgia, close to Armenia.", gaz) == ["GE"]
+
+
+# ---- the rule pre-checks never hide a match --------------------------------------------------
+# The cheap checks in front of the trigger patterns only skip work: on text made of the
+# patterns' own words, every pattern that matches must still be tried.
+
+
+def _pattern_words(pattern) -> list[str]:
+    return sorted(set(re.findall(r"[a-z]{2,}", pattern.pattern)))
+
+
+def test_trigger_end_words_keep_every_rule_that_matches():
+    words = sorted({w for rule in routes_module._RULES for w in _pattern_words(rule.pattern)}) + [
+        "(from", "“entered", "were:", ":", ",like", "Georgia,", "THE", "To"]
+    rng = random.Random(7)
+    matched = 0
+    for _ in range(30000):
+        left = " ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) + rng.choice([" ", "  ", ""])
+        ends = routes_module._trigger_end_words(left)
+        for rule in routes_module._RULES:
+            if rule.pattern.search(left):
+                matched += 1
+                assert not ends.isdisjoint(routes_module._RULE_LAST_WORDS[rule.name]), (rule.name, left)
+    assert matched > 500
+    assert {r.name for r in routes_module._RULES} == set(routes_module._RULE_LAST_WORDS)
+
+
+def test_list_intro_pre_check_is_necessary():
+    words = _pattern_words(routes_module._LIST_INTRO) + [":", ",", "Russia", "visa"]
+    rng = random.Random(11)
+    matched = 0
+    for _ in range(30000):
+        left = " ".join(rng.choice(words) for _ in range(rng.randint(2, 10))) + rng.choice([" ", ": ", ", ", ""])
+        if routes_module._LIST_INTRO.search(left):
+            matched += 1
+            assert routes_module._may_end_list_intro(left), left
+    assert matched > 20
+    assert not routes_module._may_end_list_intro("they fled to countries where ")

@@ -41,3 +41,21 @@ def test_sentence_at_finds_the_containing_sentence():
 
 def test_words_lowercases_and_keeps_inner_apostrophes():
     assert words("Russia’s men DON'T re-enlist") == ["russia's", "men", "don't", "re-enlist"]
+
+
+def test_memoised_splits_hand_out_fresh_lists():
+    t = "One two. Three four.\n\nFive six."
+    first = sentences(t)
+    first.append((0, 1))  # a caller may change its copy
+    assert sentences(t) == [(0, 8), (9, 20), (22, 31)]
+    assert sentences("".join(["One two. Three four.\n\n", "Five six."])) == [(0, 8), (9, 20), (22, 31)]
+    paras = paragraphs(t)
+    paras.clear()
+    assert paragraphs(t) == [(0, 20), (22, 31)]
+
+
+def test_abbreviation_check_reads_only_the_word_before_the_stop():
+    # "Mr." after a long run of letters and dots, a stop after a digit, an initial after a quote
+    t = "We met Dr. Ivanova.in.town and Mr. Petrov. It was 5. Then “J. Smith” spoke. Co. Ltd. agreed."
+    assert [t[s:e] for s, e in sentences(t)] == [
+        "We met Dr. Ivanova.in.town and Mr. Petrov.", "It was 5.", "Then “J. Smith” spoke.", "Co. Ltd. agreed."]
