@@ -31,7 +31,7 @@ from pathlib import Path
 
 from exodus.model import Article, Skipped
 
-__all__ = ["CorpusError", "read_corpus", "read_article", "clean_text", "SUFFIXES"]
+__all__ = ["CorpusError", "read_corpus", "list_corpus", "read_article", "dedup_key", "clean_text", "SUFFIXES"]
 
 # File suffix -> Article.source_format.
 SUFFIXES = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
@@ -965,7 +965,7 @@ def read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[Skipped]]
     return out, warnings
 
 
-def _dedup_key(article: Article) -> str:
+def dedup_key(article: Article) -> str:
     """Identity of the cleaned content: the body without its title line, case and spacing folded."""
     body = article.text
     if article.title and body.startswith(article.title):
@@ -974,10 +974,14 @@ def _dedup_key(article: Article) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-def read_corpus(input_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[Skipped]]:
-    """Every article in ``input_dir`` (not recursive, by file name) and the skipped files/rows.
+_dedup_key = dedup_key  # the old private name
 
-    Raises CorpusError only when the folder does not exist or is not a folder.
+
+def list_corpus(input_dir: Path) -> tuple[list[Path], dict[str, dict[str, str]], list[Skipped]]:
+    """The input files (by name), the manifest rows by file name, and the manifest's skipped rows.
+
+    The cheap, serial half of ``read_corpus``: the build reads the files themselves in
+    its workers. Raises CorpusError only when the folder does not exist or is not a folder.
     """
     input_dir = Path(input_dir)
     if not input_dir.exists():
@@ -1004,6 +1008,20 @@ def read_corpus(input_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[li
             else:
                 reason = "listed in manifest.csv but not found"
             skipped.append(Skipped(fname, reason))
+    return files, manifest, skipped
+
+
+def duplicate_reason(first_file: str) -> str:
+    """The skip reason of a file whose cleaned content repeats ``first_file``'s."""
+    return f"duplicate of {first_file} (identical content)"
+
+
+def read_corpus(input_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Article], list[Skipped]]:
+    """Every article in ``input_dir`` (not recursive, by file name) and the skipped files/rows.
+
+    Raises CorpusError only when the folder does not exist or is not a folder.
+    """
+    files, manifest, skipped = list_corpus(input_dir)
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for p in files:
@@ -1011,9 +1029,9 @@ def read_corpus(input_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[li
         if isinstance(res, Skipped):
             skipped.append(res)
             continue
-        key = _dedup_key(res)
+        key = dedup_key(res)
         if key in seen:
-            skipped.append(Skipped(p.name, f"duplicate of {seen[key]} (identical content)"))
+            skipped.append(Skipped(p.name, duplicate_reason(seen[key])))
             continue
         seen[key] = p.name
         articles.append(res)

@@ -132,19 +132,199 @@ class ArticleLinks:
     similarity: float | None
 
 
-def article_id_for(file: str, taken: set[str]) -> str:
-    """A readable, stable id from the file name (deep links survive rebuilds)."""
+def article_id_candidates(file: str) -> tuple[str, str]:
+    """The two ids ``article_id_for`` can give a file: its readable base, and the base with a
+    hash of the file name for when another file already took the base."""
     stem = Path(file).stem
     base = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:60] or "article"
-    candidate = base
-    if candidate in taken:
-        candidate = f"{base}-{hashlib.sha1(file.encode()).hexdigest()[:6]}"
-    return candidate
+    return base, f"{base}-{hashlib.sha1(file.encode()).hexdigest()[:6]}"
+
+
+def article_id_for(file: str, taken: set[str]) -> str:
+    """A readable, stable id from the file name (deep links survive rebuilds)."""
+    base, hashed = article_id_candidates(file)
+    return hashed if base in taken else base
 
 
 def item_id(prefix: str, article_id: str, start: int, end: int, extra: str = "") -> str:
     digest = hashlib.sha1(f"{article_id}:{start}:{end}:{extra}".encode()).hexdigest()
     return f"{prefix}{digest[:11]}"
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """One article as rows ready for ``executemany`` (plain tuples: cheap to pickle from a worker).
+
+    ``places`` are the places table rows the article refers to (mentions and routes);
+    ``mention_places`` the ids of the places it mentions (the summary counts those).
+    Links and quote variant groups are cross-article, so they are left at their
+    defaults here (own story, no variant group) and set by ``DatasetWriter.finish``.
+    """
+
+    article: tuple
+    people: list[tuple]
+    quotes: list[tuple]
+    figures: list[tuple]
+    mentions: list[tuple]
+    routes: list[tuple]
+    places: list[tuple]
+    mention_places: frozenset[str]
+
+
+def article_rows(
+    aid: str,
+    ex: Extraction,
+    metrics: dict[str, str | None],
+    distances: dict[str, float | None],
+    link: ArticleLinks | None = None,
+    variant_groups: dict[str, str] | None = None,
+    spans: list[tuple[int, int]] | None = None,
+) -> ArticleRows:
+    """The rows of one extraction (``metrics``/``distances`` keyed by figure/route id;
+    ``spans`` are the text's sentences when the caller has them already)."""
+    a = ex.article
+    variant_groups = variant_groups or {}
+    mention_places = frozenset(m.place.place_id for m in ex.places)
+    article = (
+        aid, a.file, a.title, a.outlet, a.url, a.published, a.published_basis, a.text,
+        a.source_format, a.encoding,
+        link.story_id if link else aid, link.rewrite_of if link else None,
+        link.similarity if link else None,
+        len(ex.quotes), len(ex.figures), len(mention_places), len(ex.routes),
+    )
+    people = [(aid, p.canonical, p.kind, json.dumps(list(p.aliases), ensure_ascii=False), len(p.mentions))
+              for p in ex.people]
+    quotes = [
+        (qid, aid, q.text, q.speaker, q.speaker_desc, q.start, q.end, ss, se, q.rule,
+         round(q.confidence, 3), variant_groups.get(qid))
+        for qid, q, (ss, se) in _with_ids("q", aid, ex.quotes, a.text, spans)
+    ]
+    figures = [
+        (fid, aid, f.value, f.value_high, f.unit, f.counts, f.raw, f.start, f.end, ss, se,
+         int(f.approximate), f.kind, metrics.get(fid), f.rule, round(f.confidence, 3))
+        for fid, f, (ss, se) in _with_ids("f", aid, ex.figures, a.text, spans)
+    ]
+    places: dict[str, Place] = {m.place.place_id: m.place for m in ex.places}
+    mentions = [(aid, m.place.place_id, m.surface, m.start, m.end) for m in ex.places]
+    routes = []
+    for r in ex.routes:
+        rid = route_id_for(aid, r)
+        places[r.destination.place_id] = r.destination
+        if r.origin:
+            places[r.origin.place_id] = r.origin
+        routes.append(
+            (rid, aid, r.origin.place_id if r.origin else None, r.destination.place_id,
+             r.destination.country_code, r.mode, r.person, r.start, r.end,
+             r.destination_start, r.destination_end, distances.get(rid), r.rule, round(r.confidence, 3))
+        )
+    place_rows = [(p.place_id, p.name, p.country_code, p.kind, p.lat, p.lon) for p in places.values()]
+    return ArticleRows(article, people, quotes, figures, mentions, routes, place_rows, mention_places)
+
+
+def _split_schema(schema: str) -> tuple[str, list[str]]:
+    """(tables, indexes): secondary indexes are built once after the bulk insert,
+    which is faster than keeping them up to date row by row and leaves them compact."""
+    statements = [st.strip() for st in schema.split(";") if st.strip()]
+    indexes = [st for st in statements if st.upper().startswith("CREATE INDEX")]
+    tables = [st for st in statements if st not in indexes]
+    return ";\n".join(tables) + ";", indexes
+
+
+class DatasetWriter:
+    """Streams a dataset into a temporary file beside ``output``; ``finish`` moves it into place.
+
+    Usage: ``with DatasetWriter(out) as w: w.add(rows) ...; w.finish(...)``. Leaving the
+    block without ``finish`` (an exception) deletes the temporary file, and a SIGKILL
+    leaves at most a temporary that the next build removes: ``output`` is only ever
+    replaced by a complete file (``os.replace``).
+    """
+
+    def __init__(self, output: Path) -> None:
+        self.output = Path(output)
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(self.output)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.output.name}.", suffix=".tmp", dir=self.output.parent)
+        os.close(fd)
+        self.tmp = Path(tmp_name)
+        self._finished = False
+        try:
+            self.con = sqlite3.connect(self.tmp, isolation_level=None)
+            self.con.execute("PRAGMA journal_mode=OFF")
+            self.con.execute("PRAGMA synchronous=OFF")
+            tables, self._indexes = _split_schema(SCHEMA)
+            self.con.executescript(tables)
+            self.con.execute("BEGIN")  # one transaction for the whole build
+        except BaseException:
+            self.abort()
+            raise
+
+    def __enter__(self) -> "DatasetWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self._finished:
+            self.abort()
+
+    def add(self, rows: ArticleRows) -> None:
+        con = self.con
+        con.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.article)
+        con.executemany("INSERT OR IGNORE INTO people VALUES (?,?,?,?,?)", rows.people)
+        con.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.quotes)
+        con.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.figures)
+        con.executemany("INSERT INTO place_mentions VALUES (?,?,?,?,?)", rows.mentions)
+        con.executemany("INSERT OR IGNORE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.routes)
+
+    def quote_texts(self, rowids: list[int]) -> dict[int, tuple[str, str]]:
+        """(quote id, text) of quotes by rowid, for variant checks. A fresh table that is only
+        inserted into numbers its rows 1, 2, ... in insert order."""
+        out: dict[int, tuple[str, str]] = {}
+        for i in range(0, len(rowids), 500):
+            chunk = rowids[i:i + 500]
+            sql = f"SELECT rowid, quote_id, text FROM quotes WHERE rowid IN ({','.join('?' * len(chunk))})"
+            out.update((r, (q, t)) for r, q, t in self.con.execute(sql, chunk))
+        return out
+
+    def finish(
+        self,
+        places: Iterable[tuple],
+        skipped: Iterable[Skipped],
+        meta: dict[str, str],
+        links: dict[str, ArticleLinks] | None = None,
+        variant_groups: dict[str, str] | None = None,
+        vacuum: bool = False,
+    ) -> None:
+        """Write the cross-article parts, index, commit and move the file into place."""
+        con = self.con
+        meta = {"schema_version": str(SCHEMA_VERSION), **meta}
+        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?)", sorted(places))
+        con.executemany("INSERT INTO skipped VALUES (?, ?)", [(s.file, s.reason) for s in skipped])
+        con.executemany(
+            "UPDATE articles SET story_id = ?, rewrite_of = ?, similarity = ? WHERE article_id = ?",
+            [(ln.story_id, ln.rewrite_of, ln.similarity, aid) for aid, ln in sorted((links or {}).items())],
+        )
+        con.executemany("UPDATE quotes SET variant_group = ? WHERE quote_id = ?",
+                        [(g, q) for q, g in sorted((variant_groups or {}).items())])
+        for statement in self._indexes:  # not executescript: it would commit first
+            con.execute(statement)
+        con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+        con.execute("COMMIT")
+        if vacuum:
+            con.execute("VACUUM")
+        con.close()
+        with open(self.tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(self.tmp, self.output)
+        self._finished = True
+        _fsync_dir(self.output.parent)
+
+    def abort(self) -> None:
+        try:
+            con = getattr(self, "con", None)
+            if con is not None:
+                con.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 def write_dataset(
@@ -157,7 +337,8 @@ def write_dataset(
     skipped: Iterable[Skipped],
     meta: dict[str, str],
 ) -> None:
-    """Write the whole dataset to ``output`` atomically.
+    """Write the whole dataset to ``output`` atomically (everything in memory; the build streams
+    through ``DatasetWriter`` instead).
 
     ``extractions`` pairs each article id with its extraction; ``variant_groups``
     maps quote ids, ``metrics`` figure ids and ``distances`` route ids to their
@@ -165,31 +346,9 @@ def write_dataset(
     and moved into place only when complete, so an interrupted build leaves the
     previous file untouched.
     """
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(output)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA journal_mode=OFF")
-            con.execute("PRAGMA synchronous=OFF")
-            con.executescript(SCHEMA)
-            _insert_all(con, extractions, links, variant_groups, metrics, distances, skipped, meta)
-            con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
-            con.commit()
-            con.execute("VACUUM")
-        finally:
-            con.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, output)
-        _fsync_dir(output.parent)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with DatasetWriter(output) as writer:
+        places = _insert_all(writer, extractions, links, variant_groups, metrics, distances)
+        writer.finish(places, skipped, meta)
 
 
 def remove_stale_temporaries(output: Path) -> None:
@@ -211,74 +370,24 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _insert_all(con, extractions, links, variant_groups, metrics, distances, skipped, meta) -> None:
-    places: dict[str, Place] = {}
-    meta = {"schema_version": str(SCHEMA_VERSION), **meta}
-    con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+def _insert_all(writer: DatasetWriter, extractions, links, variant_groups, metrics, distances) -> list[tuple]:
+    """Insert every article's rows; returns the places table rows."""
+    places: dict[str, tuple] = {}
     for aid, ex in extractions:
-        a = ex.article
-        link = links.get(aid)
-        con.execute(
-            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                aid, a.file, a.title, a.outlet, a.url, a.published, a.published_basis, a.text,
-                a.source_format, a.encoding,
-                link.story_id if link else aid, link.rewrite_of if link else None,
-                link.similarity if link else None,
-                len(ex.quotes), len(ex.figures), len({m.place.place_id for m in ex.places}), len(ex.routes),
-            ),
-        )
-        con.executemany(
-            "INSERT OR IGNORE INTO people VALUES (?,?,?,?,?)",
-            [(aid, p.canonical, p.kind, json.dumps(list(p.aliases), ensure_ascii=False), len(p.mentions))
-             for p in ex.people],
-        )
-        con.executemany(
-            "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (qid, aid, q.text, q.speaker, q.speaker_desc, q.start, q.end, ss, se, q.rule,
-                 round(q.confidence, 3), variant_groups.get(qid))
-                for qid, q, (ss, se) in _with_ids("q", aid, ex.quotes, ex.article.text)
-            ],
-        )
-        con.executemany(
-            "INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                (fid, aid, f.value, f.value_high, f.unit, f.counts, f.raw, f.start, f.end, ss, se,
-                 int(f.approximate), f.kind, metrics.get(fid), f.rule, round(f.confidence, 3))
-                for fid, f, (ss, se) in _with_ids("f", aid, ex.figures, ex.article.text)
-            ],
-        )
-        for m in ex.places:
-            places[m.place.place_id] = m.place
-        con.executemany(
-            "INSERT INTO place_mentions VALUES (?,?,?,?,?)",
-            [(aid, m.place.place_id, m.surface, m.start, m.end) for m in ex.places],
-        )
-        rows = []
-        for r in ex.routes:
-            rid = route_id_for(aid, r)
-            places[r.destination.place_id] = r.destination
-            if r.origin:
-                places[r.origin.place_id] = r.origin
-            rows.append(
-                (rid, aid, r.origin.place_id if r.origin else None, r.destination.place_id,
-                 r.destination.country_code, r.mode, r.person, r.start, r.end,
-                 r.destination_start, r.destination_end, distances.get(rid), r.rule, round(r.confidence, 3))
-            )
-        con.executemany("INSERT OR IGNORE INTO routes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    con.executemany(
-        "INSERT INTO places VALUES (?,?,?,?,?,?)",
-        [(p.place_id, p.name, p.country_code, p.kind, p.lat, p.lon) for _, p in sorted(places.items())],
-    )
-    con.executemany("INSERT INTO skipped VALUES (?, ?)", [(s.file, s.reason) for s in skipped])
+        rows = article_rows(aid, ex, metrics, distances, links.get(aid), variant_groups)
+        writer.add(rows)
+        places.update((p[0], p) for p in rows.places)
+    return list(places.values())
 
 
-def _with_ids(prefix: str, aid: str, items, text: str):
+def _with_ids(prefix: str, aid: str, items, text: str, spans: list[tuple[int, int]] | None = None):
     """Items with deterministic ids and the sentence around each (for context display)."""
     from exodus.text import sentence_at, sentences
 
-    spans = sentences(text)
+    if not items:
+        return
+    if spans is None:
+        spans = sentences(text)
     for it in items:
         sent = sentence_at(spans, it.start) or (it.start, it.end)
         end_sent = sentence_at(spans, max(it.end - 1, it.start)) or sent

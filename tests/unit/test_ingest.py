@@ -695,3 +695,32 @@ def test_clean_text_copyright_as_a_news_topic_is_kept() -> None:
               "programmers said with a laugh as he packed his laptop.")
     _, body = clean_text(_COPYRIGHT_BODY + line + "\n\n" + quoted + "\n")
     assert line in body and quoted in body
+
+
+def test_list_corpus_is_the_serial_half_of_read_corpus(tmp_path: Path) -> None:
+    """The build lists in the parent and reads in workers: both halves must give read_corpus's result."""
+    (tmp_path / "b.txt").write_text("Headline here\n\nSome men left for Armenia by car on Sunday, relatives said.")
+    (tmp_path / "a.HTML").write_text("<html><body><article><h1>Men cross</h1><p>Men crossed into Georgia at "
+                                     "Upper Lars on Monday, guards said, and queues grew.</p></article></body></html>")
+    (tmp_path / "c.txt").write_text("Other headline\n\nSome men left for ARMENIA by car on Sunday,  relatives said.")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "manifest.csv").write_text("file,outlet\nb.txt,Example\ngone.txt,Nowhere\n")
+    files, manifest, skipped = ingest.list_corpus(tmp_path)
+    assert [p.name for p in files] == ["a.HTML", "b.txt", "c.txt"]
+    assert manifest["b.txt"]["outlet"] == "Example"
+    assert skipped == [Skipped("gone.txt", "listed in manifest.csv but not found")]
+    seen: dict[str, str] = {}
+    articles = []
+    for p in files:
+        a = read_article(p, manifest.get(p.name))
+        assert isinstance(a, Article)
+        key = ingest.dedup_key(a)
+        if key in seen:
+            skipped.append(Skipped(p.name, ingest.duplicate_reason(seen[key])))
+        else:
+            seen[key] = p.name
+            articles.append(a)
+    assert (articles, skipped) == read_corpus(tmp_path)
+    assert skipped[-1] == Skipped("c.txt", "duplicate of b.txt (identical content)")
+    with pytest.raises(CorpusError):
+        ingest.list_corpus(tmp_path / "nope")

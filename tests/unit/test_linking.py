@@ -45,3 +45,98 @@ def test_repetition_inside_one_article_is_not_a_variant():
 def test_linking_is_deterministic():
     texts = {"x": WIRE, "y": REWRITE, "z": OTHER}
     assert link_rewrites(texts) == link_rewrites(dict(reversed(list(texts.items()))))
+
+
+# ------------------------------------------------------------ the compact (signature) form the build uses
+
+import random
+from collections import defaultdict
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exodus.linking import (
+    MAX_SHINGLE_DF,
+    StoryLink,
+    content_bigrams,
+    link_rewrite_signatures,
+    quote_signature,
+    rewrite_signature,
+    shared_shingle_counts,
+)
+
+
+def _brute_force_pairs(docs: list[set[int]], max_df: int) -> dict[tuple[int, int], int]:
+    """The postings-dict definition: pairs of documents and how many capped shingles they share."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        for sh in doc:
+            postings[sh].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for owners in postings.values():
+        if 2 <= len(owners) <= max_df:
+            for x, a in enumerate(owners):
+                for b in owners[x + 1:]:
+                    shared[(a, b)] += 1
+    return dict(shared)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=15), max_size=12), st.integers(2, 6))
+def test_shared_counts_match_the_postings_definition(docs, max_df):
+    sigs = [np.array(sorted(d), dtype=np.uint64) for d in docs]
+    sizes = np.array([len(s) for s in sigs], dtype=np.int64)
+    hashes = np.concatenate(sigs) if sigs else np.empty(0, dtype=np.uint64)
+    a, b, n = shared_shingle_counts(hashes, sizes, max_df)
+    assert dict(zip(zip(a.tolist(), b.tolist()), n.tolist())) == _brute_force_pairs(docs, max_df)
+
+
+def test_shingles_held_by_too_many_documents_are_not_evidence():
+    docs = [{1, 100 + i} for i in range(MAX_SHINGLE_DF + 1)]  # shingle 1 is in every document
+    sigs = [np.array(sorted(d), dtype=np.uint64) for d in docs]
+    a, _, _ = shared_shingle_counts(np.concatenate(sigs), np.array([2] * len(sigs)))
+    assert len(a) == 0
+    a, _, n = shared_shingle_counts(np.concatenate(sigs[:3]), np.array([2, 2, 2]))
+    assert a.tolist() == [0, 0, 1] and n.tolist() == [1, 1, 1]
+
+
+def test_signatures_are_one_hash_per_distinct_shingle():
+    assert len(rewrite_signature(WIRE)) == len(content_bigrams(WIRE))
+    assert rewrite_signature(WIRE).tolist() == rewrite_signature(WIRE).tolist()  # no per-process seed
+    assert len(quote_signature("Too short here")) == 0
+    assert len(quote_signature("we will not fight we will not fight")) == 4  # repeated trigrams count once
+
+
+def test_signature_linking_reports_only_stories_told_twice():
+    ids = ["a", "b", "c"]
+    links = link_rewrite_signatures(ids, [rewrite_signature(t) for t in (WIRE, REWRITE, OTHER)],
+                                    {"a": ("2022-09-25",), "b": ("2022-09-24",)})
+    assert set(links) == {"a", "b"}
+    assert links["b"] == StoryLink("b", None, None) and links["a"].rewrite_of == "b"
+    assert links["a"].similarity == link_rewrites({"a": WIRE, "b": REWRITE})["b"].similarity
+
+
+def test_rewrite_linking_is_independent_of_article_order():
+    rng = random.Random(5)
+    words = WIRE.split()
+    # Copies that each drop a few words, keeping the order (so most bigrams survive).
+    texts = {f"d{i}": " ".join(words[j] for j in sorted(rng.sample(range(len(words)), len(words) - 5)))
+             for i in range(8)}
+    texts["other"] = OTHER
+    links = link_rewrites(texts)
+    assert links == link_rewrites(dict(sorted(texts.items(), reverse=True)))
+    assert {s.story_id for s in links.values()} == {"d0", "other"}
+
+
+def test_counting_in_small_batches_gives_the_same_pairs(monkeypatch):
+    import exodus.linking as linking
+
+    rng = np.random.default_rng(1)
+    sigs = [np.unique(rng.integers(0, 3000, 200).astype(np.uint64)) for _ in range(300)]
+    hashes, sizes = np.concatenate(sigs), np.array([len(s) for s in sigs])
+    whole = shared_shingle_counts(hashes, sizes)
+    monkeypatch.setattr(linking, "_PAIR_BATCH", 1000)
+    batched = shared_shingle_counts(hashes, sizes)
+    assert len(whole[0]) > 10_000
+    assert all((x == y).all() for x, y in zip(whole, batched))

@@ -77,3 +77,67 @@ def test_article_ids_are_readable_and_unique():
     second = store.article_id_for("2022 09 report (final).html", taken)
     assert first == "2022-09-report-final"
     assert second != first and second.startswith("2022-09-report-final-")
+
+
+# ------------------------------------------------------------------ the streaming writer the build uses
+
+from tests.fixtures.sample_dataset import _article_one, _article_two  # noqa: E402
+
+
+def _rows_of(aid, ex):
+    return store.article_rows(aid, ex, {}, {})
+
+
+def test_streaming_writer_applies_links_and_variant_groups_at_the_end(tmp_path):
+    out = tmp_path / "d.sqlite"
+    one, two = _rows_of("one", _article_one()), _rows_of("two", _article_two())
+    assert one.article[10:13] == ("one", None, None)  # own story until linking says otherwise
+    with store.DatasetWriter(out) as w:
+        w.add(one)
+        w.add(two)
+        first_quote = w.quote_texts([1])
+        qid = one.quotes[0][0]
+        assert first_quote == {1: (qid, one.quotes[0][2])}  # rowids follow insert order
+        w.finish(dict((p[0], p) for p in one.places + two.places).values(), [], {"input_fingerprint": "x"},
+                 links={"two": store.ArticleLinks("one", "one", 0.5)}, variant_groups={qid: qid})
+    con = sqlite3.connect(out)
+    assert con.execute("SELECT story_id, rewrite_of, similarity FROM articles WHERE article_id='two'").fetchone() \
+        == ("one", "one", 0.5)
+    assert con.execute("SELECT count(*) FROM quotes WHERE variant_group IS NOT NULL").fetchone() == (1,)
+    assert {r[1] for r in con.execute("PRAGMA index_list(quotes)")} >= {"quotes_article", "quotes_speaker"}
+    assert con.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'believe'").fetchone() == (1,)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.sqlite"]
+
+
+def test_streaming_writer_left_without_finish_keeps_the_previous_file(tmp_path):
+    db = make_sample_dataset(tmp_path / "d.sqlite")
+    before = db.read_bytes()
+    with pytest.raises(KeyError):
+        with store.DatasetWriter(db) as w:
+            w.add(_rows_of("one", _article_one()))
+            raise KeyError("a worker failed")
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["d.sqlite"]
+
+
+def test_writer_rows_equal_the_whole_dataset_write(tmp_path):
+    """Rows streamed then linked at the end == rows written with their links in one go."""
+    ref = make_sample_dataset(tmp_path / "ref.sqlite")
+    con = sqlite3.connect(ref)
+    links = {aid: store.ArticleLinks(s, r, sim) for aid, s, r, sim in
+             con.execute("SELECT article_id, story_id, rewrite_of, similarity FROM articles")}
+    variants = dict(con.execute("SELECT quote_id, variant_group FROM quotes WHERE variant_group IS NOT NULL"))
+    metrics = dict(con.execute("SELECT figure_id, metric FROM figures"))
+    con.close()
+    out = tmp_path / "out.sqlite"
+    with store.DatasetWriter(out) as w:
+        places = {}
+        for aid, ex in (("one", _article_one()), ("two", _article_two())):
+            rows = store.article_rows(aid, ex, metrics, {})
+            w.add(rows)
+            places.update((p[0], p) for p in rows.places)
+        w.finish(places.values(), [store.Skipped("broken.bin", "binary file (NUL bytes)")],
+                 {"input_fingerprint": "sample", "exodus_version": "test", "input_dir": "sample"},
+                 links=links, variant_groups=variants)
+    assert _digest(out) == _digest(ref)
