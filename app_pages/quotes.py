@@ -13,7 +13,6 @@ import streamlit as st
 from components import data, filters, quote_card, reader, urlstate
 from components.urlstate import describe
 
-LIMIT = 1000  # rows fetched, grouped and offered as CSV; cards are paged
 PAGE_SIZE = quote_card.PAGE_SIZE
 
 
@@ -32,7 +31,8 @@ st.html(reader.CSS)
 st.title("Quotes: who said what, where")
 st.caption(
     "Direct quotations in the articles, each linked to the sentence it came from. "
-    "Search ranks quotes by relevance; the same words carried by several outlets share one card."
+    "Search ranks quotes by relevance (words found in a large share of the quotes match too many to "
+    "rank; those come in source-file order); the same words carried by several outlets share one card."
 )
 
 speakers = data.choices()["speakers"]
@@ -82,11 +82,11 @@ else:
 
     @st.fragment
     def results(f: data.Filters, q: str, speaker: str | None) -> None:
-        df = data.quotes(f, q, speaker, limit=LIMIT)
+        hits = data.quote_hits(f, q, speaker)
         searching = data.fts_query(q) is not None
         if q.strip() and not searching:
             st.caption(f"{describe(q)} holds no words to search for, so all quotes are shown.")
-        if df.empty:
+        if hits.frame.empty:
             what = f"match {describe(q)}" if searching else "are in the selected articles"
             tips = []
             if searching:
@@ -102,25 +102,38 @@ else:
                     st.rerun(scope="app")
             return
 
-        cards = quote_card.group_cards(df)
-        n_quotes, n_cards = len(df), len(cards)
-        more = "+" if n_quotes >= LIMIT else ""
+        # Cards are grouped from ids only; full rows are fetched for the page shown.
+        cards = quote_card.group_cards(hits.frame)
+        n_quotes, n_cards = len(hits.frame), len(cards)
+        more = "+" if hits.total is None or hits.total > n_quotes else ""
         scope = filters.describe_filters(f)
         head = (f"**{n_quotes:,}{more} {'quote' if n_quotes == 1 else 'quotes'}** in "
                 f"**{n_cards:,} {'card' if n_cards == 1 else 'cards'}**")
-        if searching:
+        if searching and hits.ranked:
             head += f" match {describe(q)}, best match first"
+        elif searching:
+            head += f" match {describe(q)}, in source-file order"
         else:
             head += ", oldest first"
         if speaker:
             head += " · speaker filter on"
+        if searching and not hits.ranked:
+            note = (f" More than {data.RANK_LIMIT:,} quotes match: too many to rank by relevance (the words are "
+                    f"in a large share of the quotes), so the first {n_quotes:,} are shown in the order of the "
+                    "source files, not best first. Add words, a \"phrase\" or a filter to rank them.")
+        elif more and searching:
+            note = f" {hits.total:,} quotes match; showing the {n_quotes:,} best: add words to narrow."
+        elif more:
+            note = f" Showing the {n_quotes:,} oldest: search or filter to narrow."
+        else:
+            note = ""
         c_count, c_dl = st.columns([3, 1], vertical_alignment="center")
         c_count.markdown(head)
-        c_count.caption(f"{scope}." + (f" Showing the {LIMIT:,} best matches: add words to narrow."
-                                       if more else ""))
+        c_count.caption(f"{scope}.{note}")
+        all_ids = tuple(hits.frame["quote_id"])
         c_dl.download_button(
             f"Download {n_quotes:,} quotes (CSV)",
-            quote_card.to_csv(df),
+            lambda: quote_card.to_csv(data.quote_rows(all_ids)),  # built only when clicked
             file_name="exit-routes-quotes.csv",
             mime="text/csv",
             on_click="ignore",
@@ -136,6 +149,7 @@ else:
         page = min(max(1, int(st.session_state.get("quotes_page", 1))), pages)
         first = (page - 1) * PAGE_SIZE
         shown = cards[first:first + PAGE_SIZE]
+        quote_card.fill_rows(shown, data.quote_rows([i for c in shown for i in c.quote_ids], q))
         quote_card.attach_variants(shown, data.variants(quote_card.variant_groups(shown)))
         for i, card in enumerate(shown):
             quote_card.render_card(card, key=f"{first + i}")

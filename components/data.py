@@ -7,6 +7,7 @@ on a small host). User search text never reaches ``MATCH`` raw: see
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -21,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MIN_QUERY_CHARS = 1
 MAX_QUERY_CHARS = 500
 _CACHE = dict(max_entries=256, ttl=3600, show_spinner=False)
+# Frames with a row per article / route / figure are tens to hundreds of MB at 100k articles
+# (docs/PERFORMANCE.md): keep only a few filter combinations of those.
+_BIG = dict(max_entries=8, ttl=3600, show_spinner=False)
 
 
 def db_path() -> Path:
@@ -219,13 +223,13 @@ def country_names() -> dict[str, str]:
     return {code: name for code, name, _ in choices()["countries"]}
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**_BIG)
 def _articles(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
     return _frame(
         f"""SELECT a.article_id, a.file, a.title, a.outlet, a.url, a.published, a.published_basis,
                    a.story_id, a.rewrite_of, a.similarity,
-                   a.n_quotes, a.n_figures, a.n_places, a.n_routes, length(a.text) AS n_chars
+                   a.n_quotes, a.n_figures, a.n_places, a.n_routes
             FROM articles a WHERE {where}
             ORDER BY coalesce(a.published, '9999'), a.article_id""",
         params,
@@ -271,7 +275,7 @@ def article(article_id: str) -> dict | None:
     return _article(_version(), article_id)
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**_BIG)
 def _routes(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
     return _frame(
@@ -304,14 +308,14 @@ def routes(f: Filters = Filters()) -> pd.DataFrame:
     return _routes(_version(), f)
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**_BIG)
 def _crossings(version: str, f: Filters) -> pd.DataFrame:
     """Border crossings mentioned in the (filtered) articles, with the figures reported in the
     same sentence."""
     where, params = f.sql("a")
     return _frame(
         f"""SELECT p.place_id, p.name, p.country_code, p.lat, p.lon, m.article_id, m.start, m."end",
-                   a.outlet, a.published,
+                   a.outlet, a.published, a.title,
                    (SELECT group_concat(fg.raw || ' (' || fg.unit || ')', '; ') FROM figures fg
                      WHERE fg.article_id = m.article_id AND fg.sentence_start <= m.start
                        AND fg.sentence_end >= m."end") AS figures_here,
@@ -331,7 +335,7 @@ def crossings(f: Filters = Filters()) -> pd.DataFrame:
     return _crossings(_version(), f)
 
 
-@st.cache_data(**_CACHE)
+@st.cache_data(**_BIG)
 def _figures(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
     return _frame(
@@ -352,45 +356,250 @@ def figures(f: Filters = Filters()) -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _quotes(version: str, f: Filters, q: str, speaker: str | None, limit: int) -> pd.DataFrame:
+def _destinations(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
-    cols = """qt.quote_id, qt.article_id, qt.text, qt.speaker, qt.speaker_desc, qt.start, qt."end",
-              qt.variant_group, qt.confidence, a.outlet, a.published, a.title, a.url,
-              substr(a.text, qt.sentence_start + 1, qt.sentence_end - qt.sentence_start) AS context"""
-    if speaker:
-        where += " AND qt.speaker = ?"
-        params = [*params, speaker]
-    match = fts_query(q)
-    if match:
-        sql = f"""SELECT {cols},
-                         highlight(quotes_fts, 0, char(2), char(3)) AS marked,
-                         bm25(quotes_fts) AS rank
-                  FROM quotes_fts JOIN quotes qt ON qt.rowid = quotes_fts.rowid
-                  JOIN articles a ON a.article_id = qt.article_id
-                  WHERE quotes_fts MATCH ? AND {where}
-                  ORDER BY rank LIMIT ?"""
-        params = [match, *params, limit]
+    # Same joins as _routes (a route whose destination place is unknown is not counted).
+    return _frame(
+        f"""SELECT r.destination_country AS code, coalesce(c.name, r.destination_country) AS country,
+                   count(DISTINCT r.article_id || ':' || r.start) AS reports,
+                   count(DISTINCT r.article_id) AS articles, count(*) AS routes
+            FROM routes r
+            JOIN articles a ON a.article_id = r.article_id
+            JOIN places d ON d.place_id = r.destination_place_id
+            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
+            WHERE {where}
+            GROUP BY r.destination_country
+            ORDER BY reports DESC, articles DESC, country""",
+        params,
+    )
+
+
+def destinations(f: Filters = Filters()) -> pd.DataFrame:
+    """Per destination country: code, country (name), reports (evidence sentences), articles and
+    routes, most reported first. Aggregated in SQL: the routes frame is ~600k rows at 100k articles."""
+    return _destinations(_version(), f)
+
+
+@st.cache_data(**_CACHE)
+def _headline_figures(version: str, f: Filters) -> pd.DataFrame:
+    where, params = f.sql("a")
+    # Rank inside SQL and cut the article text only for the winners: a row per figure would be
+    # ~900k rows (and a substr of every article's text) at 100k articles.
+    return _frame(
+        f"""WITH m AS (
+                SELECT fg.figure_id, fg.metric,
+                       count(*) OVER (PARTITION BY fg.metric) AS reports,
+                       row_number() OVER (PARTITION BY fg.metric
+                           ORDER BY coalesce(fg.confidence, 0) DESC, coalesce(a.published, '') DESC,
+                                    fg.article_id, fg.start) AS rank
+                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                WHERE fg.metric IS NOT NULL AND {where}),
+            o AS (
+                SELECT fg.metric, count(DISTINCT a.outlet) AS outlets
+                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                WHERE fg.metric IS NOT NULL AND {where} GROUP BY fg.metric)
+            SELECT fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit, fg.counts, fg.raw,
+                   fg.metric, fg.approximate, fg.start, fg."end", fg.rule, fg.confidence,
+                   a.outlet, a.published, a.title, a.story_id,
+                   substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence,
+                   m.reports, o.outlets
+            FROM m JOIN o ON o.metric = m.metric
+            JOIN figures fg ON fg.figure_id = m.figure_id
+            JOIN articles a ON a.article_id = fg.article_id
+            WHERE m.rank = 1
+            ORDER BY fg.metric""",
+        [*params, *params],
+    )
+
+
+@st.cache_data(**_CACHE)
+def _figure_facets(version: str) -> dict:
+    con = connection()
+    metrics = [r[0] for r in con.execute("SELECT DISTINCT metric FROM figures WHERE metric IS NOT NULL")]
+    unknown = con.execute("SELECT EXISTS (SELECT 1 FROM figures fg JOIN articles a ON a.article_id = fg.article_id "
+                          "WHERE a.outlet IS NULL)").fetchone()[0]
+    return {"metrics": sorted(metrics), "unknown_outlet": bool(unknown)}
+
+
+def figure_facets() -> dict:
+    """What the unfiltered figures contain, without loading them: ``metrics`` (ids present) and
+    ``unknown_outlet`` (whether some figure's article has no outlet)."""
+    return _figure_facets(_version())
+
+
+def headline_figures(f: Filters = Filters()) -> pd.DataFrame:
+    """The best-supported figure per metric (columns of :func:`figures`) plus ``reports`` (figures of
+    that metric) and ``outlets`` (distinct outlets reporting it), for the Overview's cards."""
+    return _headline_figures(_version(), f)
+
+
+RANK_LIMIT = 2000  # searches matching more quotes than this are not ranked (see search_hits)
+HITS_LIMIT = 1000  # quotes a search keeps for its cards and the CSV
+_QUOTE_COLS = """qt.quote_id, qt.article_id, qt.text, qt.speaker, qt.speaker_desc, qt.start, qt."end",
+                 qt.variant_group, qt.confidence, a.outlet, a.published, a.title, a.url,
+                 substr(a.text, qt.sentence_start + 1, qt.sentence_end - qt.sentence_start) AS context"""
+_PHRASE = re.compile(r'"[^"]* [^"]*"')  # a phrase of several words in an fts_query string
+
+
+@dataclass(frozen=True)
+class QuoteHits:
+    """The quotes a search (or the plain listing) selects, in display order.
+
+    ``frame`` holds only ``quote_id`` and ``variant_group`` (enough to group cards and page
+    them); the page fetches full rows for the cards it shows with :func:`quote_rows`.
+    ``total`` is the exact number of matching quotes, or None when it is larger than what
+    was counted. ``ranked`` says whether the order is bm25 relevance.
+    """
+
+    frame: pd.DataFrame
+    total: int | None
+    ranked: bool
+
+
+def _hit_source(where: str, quotes: bool) -> str:
+    """FROM clause of a search: the FTS table driving the joins that ``where`` (and, with
+    ``quotes``, the select list) need. CROSS JOIN fixes that order: with the quotes table
+    outside, SQLite could look each quote up in the FTS index by rowid, which is slow."""
+    if where == "1=1" and not quotes:
+        return "quotes_fts"
+    source = "quotes_fts CROSS JOIN quotes qt ON qt.rowid = quotes_fts.rowid"
+    return source if where == "1=1" else source + " CROSS JOIN articles a ON a.article_id = qt.article_id"
+
+
+def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", params: list | tuple = (),
+                rank_limit: int = RANK_LIMIT, limit: int = HITS_LIMIT) -> QuoteHits:
+    """The quotes matching ``match`` (an :func:`fts_query` string) and the WHERE fragment on
+    ``qt``/``a``: bm25-ranked when at most ``rank_limit`` quotes match, else in rowid order
+    (the order of the source files, then of the quotes in each).
+
+    Why not ``ORDER BY bm25 LIMIT n`` for everything: bm25 must score every match and
+    highlight() re-reads every matching row's text before the LIMIT, so a common word matching
+    10% of a million quotes took 150 ms. When a search matches that many quotes its
+    words are in a large share of them and bm25 says little; the page says the order is not
+    relevance and suggests adding words. Deciding costs a rowid scan that stops after
+    ``rank_limit + 1`` matches (and gives the unranked ids); a query with a phrase skips it and
+    scores at most ``rank_limit + 1`` matches directly, because a phrase costs its full position
+    check whether or not a scan stops early.
+    Without ``match`` the quotes come oldest first.
+    """
+    params = list(params)
+    if not match:
+        ids = con.execute(
+            f"""SELECT qt.rowid FROM quotes qt JOIN articles a ON a.article_id = qt.article_id WHERE {where}
+                ORDER BY coalesce(a.published, '9999'), qt.article_id, qt.start LIMIT ?""",
+            [*params, limit + 1]).fetchall()
+        total, ranked = (len(ids) if len(ids) <= limit else None), False
+        ids = [r[0] for r in ids[:limit]]
     else:
-        sql = f"""SELECT {cols}, qt.text AS marked, 0.0 AS rank
-                  FROM quotes qt JOIN articles a ON a.article_id = qt.article_id
-                  WHERE {where}
-                  ORDER BY coalesce(a.published, '9999'), qt.article_id, qt.start LIMIT ?"""
-        params = [*params, limit]
+        cond = f"quotes_fts MATCH ? AND {where}"
+        ids = [] if _PHRASE.search(match) else con.execute(
+            f"SELECT quotes_fts.rowid FROM {_hit_source(where, quotes=False)} WHERE {cond} LIMIT ?",
+            [match, *params, rank_limit + 1]).fetchall()
+        if len(ids) <= rank_limit:
+            scored = con.execute(
+                f"""SELECT qt.quote_id, qt.variant_group, bm25(quotes_fts)
+                    FROM {_hit_source(where, quotes=True)} WHERE {cond} LIMIT ?""",
+                [match, *params, rank_limit + 1]).fetchall()
+            ranked = len(scored) <= rank_limit  # else a phrase with too many matches: rowid order
+            if ranked:
+                scored.sort(key=lambda r: r[2])  # stable: equal scores keep rowid order
+            return QuoteHits(_pairs_frame([r[:2] for r in scored[:limit]]), len(scored) if ranked else None, ranked)
+        total, ranked = None, False
+        ids = [r[0] for r in ids[:limit]]
+    pairs = con.execute(
+        """SELECT qt.quote_id, qt.variant_group FROM json_each(?) j CROSS JOIN quotes qt ON qt.rowid = j.value
+           ORDER BY j.key""", [json.dumps(ids)]).fetchall()
+    return QuoteHits(_pairs_frame(pairs), total, ranked)
+
+
+def _pairs_frame(pairs: list) -> pd.DataFrame:
+    return pd.DataFrame(pairs, columns=["quote_id", "variant_group"], dtype=object)
+
+
+def fetch_quote_rows(con: sqlite3.Connection, quote_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Full rows (with article fields and the context sentence) of the given quotes, in that order."""
+    cur = con.execute(
+        f"""SELECT {_QUOTE_COLS} FROM json_each(?) j CROSS JOIN quotes qt ON qt.quote_id = j.value
+            JOIN articles a ON a.article_id = qt.article_id ORDER BY j.key""", [json.dumps(list(quote_ids))])
+    rows = cur.fetchall()
+    return pd.DataFrame(rows, columns=[d[0] for d in cur.description], dtype=object)
+
+
+def mark_texts(match: str, rows: list[tuple[str, str | None]], tokenize: str) -> list[str]:
+    """Each (text, speaker) row's text with the hits of ``match`` wrapped in \\x02 ... \\x03.
+
+    FTS5 highlight() on a throw-away in-memory table with the dataset's tokenizer and the
+    same two columns, so the marks are exactly those of highlight() on quotes_fts (a row's
+    matches depend only on the row) but cost only the rows shown, not every match.
+    """
+    mem = sqlite3.connect(":memory:")
     try:
-        return _frame(sql, params)
+        mem.execute(f"CREATE VIRTUAL TABLE m USING fts5(text, speaker, tokenize={_sql_str(tokenize)})")
+        mem.executemany("INSERT INTO m (rowid, text, speaker) VALUES (?, ?, ?)",
+                        [(i, text, speaker) for i, (text, speaker) in enumerate(rows)])
+        marked = dict(mem.execute("SELECT rowid, highlight(m, 0, char(2), char(3)) FROM m WHERE m MATCH ?", (match,)))
+    finally:
+        mem.close()
+    return [marked.get(i, text) for i, (text, _) in enumerate(rows)]
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def fts_tokenizer(con: sqlite3.Connection) -> str:
+    """The tokenize option quotes_fts was created with (FTS5's default when none was given)."""
+    row = con.execute("SELECT sql FROM sqlite_master WHERE name = 'quotes_fts'").fetchone()
+    m = re.search(r"tokenize\s*=\s*'((?:[^']|'')*)'", row[0] if row else "")
+    return m.group(1).replace("''", "'") if m else "unicode61"
+
+
+def _search_where(f: Filters, speaker: str | None) -> tuple[str, list]:
+    where, params = f.sql("a")
+    if speaker:
+        where, params = where + " AND qt.speaker = ?", [*params, speaker]
+    return where, params
+
+
+@st.cache_data(**_CACHE)
+def _quote_hits(version: str, f: Filters, q: str, speaker: str | None, rank_limit: int) -> QuoteHits:
+    where, params = _search_where(f, speaker)
+    try:
+        return search_hits(connection(), fts_query(q), where, params, rank_limit=rank_limit)
     except (sqlite3.OperationalError, pd.errors.DatabaseError):
         # fts_query already neutralises syntax; this is the last line of defence.
-        return _frame(sql.replace("LIMIT ?", "LIMIT 0"), params)
+        return QuoteHits(_pairs_frame([]), 0, False)
 
 
-def quotes(f: Filters = Filters(), q: str = "", speaker: str | None = None, limit: int = 500) -> pd.DataFrame:
-    """Quotes matching the search text (ranked by bm25) or all quotes in date order.
+def quote_hits(f: Filters = Filters(), q: str = "", speaker: str | None = None) -> QuoteHits:
+    """Quotes matching the search text (ranked by bm25 when few enough) or all quotes in date order."""
+    return _quote_hits(_version(), f, (q or "")[:MAX_QUERY_CHARS], speaker, RANK_LIMIT)
 
-    ``marked`` holds the quote text with hits wrapped in \\x02 ... \\x03 (control
-    characters that cannot occur in article text), for the page to highlight
-    after escaping.
-    """
-    return _quotes(_version(), f, (q or "")[:MAX_QUERY_CHARS], speaker, limit)
+
+@st.cache_data(**_CACHE)
+def _quote_rows(version: str, quote_ids: tuple[str, ...], q: str) -> pd.DataFrame:
+    con = connection()
+    df = fetch_quote_rows(con, quote_ids)
+    match = fts_query(q)
+    df["marked"] = df["text"]
+    if match and len(df):
+        try:
+            df["marked"] = mark_texts(match, list(zip(df["text"], df["speaker"])), _tokenizer(version))
+        except sqlite3.OperationalError:
+            pass  # fts_query already neutralises syntax; unmarked text is the last line of defence
+    return df
+
+
+@st.cache_data(**_CACHE)
+def _tokenizer(version: str) -> str:
+    return fts_tokenizer(connection())
+
+
+def quote_rows(quote_ids, q: str = "") -> pd.DataFrame:
+    """Full rows of the given quotes in that order; ``marked`` holds the text with the hits of
+    search ``q`` wrapped in \\x02 ... \\x03 (control characters that cannot occur in article
+    text), for the page to highlight after escaping."""
+    return _quote_rows(_version(), tuple(str(i) for i in quote_ids), (q or "")[:MAX_QUERY_CHARS])
 
 
 @st.cache_data(**_CACHE)

@@ -50,7 +50,9 @@ def group_cards(matched: pd.DataFrame, variants: pd.DataFrame | None = None) -> 
     """Cards in result order: the first matched quote of each variant group leads its card; the
     group's other quotes (matched, or from ``variants``) are listed under it, oldest first."""
     cards: dict[str, Card] = {}
-    for row in matched.to_dict("records"):
+    cols = list(matched.columns)
+    # zip over plain lists: several times faster than to_dict("records") on 1,000 search hits
+    for row in (dict(zip(cols, values)) for values in zip(*(matched[c].tolist() for c in cols))):
         key = group_key(row)
         if key not in cards:
             cards[key] = Card(primary=row)
@@ -72,6 +74,16 @@ def attach_variants(cards: list[Card], variants: pd.DataFrame) -> None:
                 card.others.append(row)
     for card in cards:
         card.others.sort(key=lambda r: (_s(r.get("published")) or "9999", str(r["article_id"]), r.get("start") or 0))
+
+
+def fill_rows(cards: list[Card], rows: pd.DataFrame) -> None:
+    """Swap the id-only dicts cards were grouped from for the full rows of the page shown.
+    A card whose lead quote has no row (the dataset changed in between) is dropped."""
+    by_id = {r["quote_id"]: r for r in rows.to_dict("records")}
+    cards[:] = [c for c in cards if c.primary["quote_id"] in by_id]
+    for card in cards:
+        card.primary = by_id[card.primary["quote_id"]]
+        card.others = [by_id[o["quote_id"]] for o in card.others if o["quote_id"] in by_id]
 
 
 def variant_groups(cards: list[Card]) -> list[str]:

@@ -207,6 +207,76 @@ def test_paging_keeps_cards_per_view_bounded(app, monkeypatch):
     assert any("page 2 of 2" in m.value for m in at.markdown)
 
 
+def test_search_with_outlet_filter_ranks_within_the_filter(app):
+    at = app(PAGE, q="summons", outlet="Other <i>Outlet</i>")
+    no_exceptions(at)
+    body = cards(at)
+    assert len(body) == 1
+    lead = body[0].split("Also reported by")[0]
+    assert "Other &lt;i&gt;Outlet&lt;/i&gt;, 2023-11-02" in lead and "<mark>summons</mark>" in lead
+    assert "Example Wire, 2022-09-24" in body[0].split("Also reported by")[1]  # variant still listed
+    assert head(at).startswith("**1 quote** in **1 card** match")
+
+
+def test_too_many_matches_to_rank_are_labelled_not_best_first(app, monkeypatch):
+    from components import data
+
+    monkeypatch.setattr(data, "RANK_LIMIT", 1)  # "left" matches 2 quotes: more than we may rank
+    at = app(PAGE, q="left")
+    no_exceptions(at)
+    assert "source-file order" in head(at) and "best match first" not in head(at)
+    assert any("too many to rank by relevance" in c.value for c in at.caption)
+    body = cards(at)
+    assert len(body) == 1 and "<mark>left</mark>" in body[0]  # still highlighted
+
+
+def test_ranked_search_is_labelled_best_first(app):
+    at = app(PAGE, q="left")
+    no_exceptions(at)
+    assert "best match first" in head(at)
+    assert not any("too many to rank by relevance" in c.value for c in at.caption)
+
+
+def test_search_results_page_and_highlight_on_every_page(app, monkeypatch):
+    monkeypatch.setattr(quote_card, "PAGE_SIZE", 1)
+    at = app(PAGE, q="the")  # in two different quotes (two cards)
+    no_exceptions(at)
+    assert len(cards(at)) == 1 and "<mark>" in cards(at)[0]
+    first = cards(at)[0]
+    next(b for b in at.button if b.label == "Next").click().run()
+    no_exceptions(at)
+    assert len(cards(at)) == 1 and "<mark>" in cards(at)[0] and cards(at)[0] != first
+    assert any("page 2 of 2" in m.value for m in at.markdown)
+
+
+def test_csv_download_is_built_on_click_from_the_search_results(app, monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = []
+    real = MediaFileManager.add_deferred
+
+    def spy(self, fn, *args, **kwargs):
+        made.append(fn)
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    at = app(PAGE, q="summons")
+    no_exceptions(at)
+    assert any(b.proto.label == "Download 2 quotes (CSV)" for b in at.get("download_button"))
+    rows = list(csv.DictReader(io.StringIO(made[-1]().decode("utf-8-sig"))))
+    assert sorted(r["quote_id"] for r in rows) == sorted([SUMMONS_ONE, SUMMONS_TWO])
+    assert rows[0]["context"] and rows[0]["outlet"] and "\x02" not in rows[0]["text"]
+
+
+def test_fill_rows_swaps_ids_for_rows_and_drops_vanished_quotes():
+    ids = pd.DataFrame({"quote_id": ["a", "b", "c"], "variant_group": ["g", "g", None]})
+    cards_ = quote_card.group_cards(ids)
+    rows = _frame()[lambda d: d["quote_id"] != "c"]
+    quote_card.fill_rows(cards_, rows)
+    assert [c.primary["quote_id"] for c in cards_] == ["a"]
+    assert cards_[0].primary["outlet"] == "O" and cards_[0].others[0]["outlet"] == "R"
+
+
 # ---------------------------------------------------------------- pure helpers
 
 

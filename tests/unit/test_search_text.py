@@ -129,3 +129,124 @@ def test_search_still_finds_what_it_should(con):
     # SQL in the search is only words; the table is intact afterwards.
     _accepted(con, "'; DROP TABLE quotes;--")
     assert con.execute("SELECT count(*) FROM quotes").fetchone()[0] > 0
+
+
+# ---------------------------------------------------------------- search_hits, rows and marks
+
+from components.data import fetch_quote_rows, fts_tokenizer, mark_texts, search_hits  # noqa: E402
+from exodus.store import SCHEMA  # noqa: E402
+
+_WORDS = ["border", "queue", "summons", "army", "night", "family", "car", "leave", "left", "leaving"]
+
+
+@pytest.fixture(scope="module")
+def ranked_con(tmp_path_factory):
+    """A dataset-shaped file (the store's schema) whose quotes score differently under bm25."""
+    path = tmp_path_factory.mktemp("rank") / "rank.sqlite"
+    c = sqlite3.connect(path)
+    c.executescript(SCHEMA)
+    c.executemany("INSERT INTO articles (article_id, file, outlet, published, text) VALUES (?,?,?,?,?)",
+                  [("a1", "a1.txt", "Wire", "2023-01-02", "x" * 50), ("a2", "a2.txt", "Post", "2022-05-06", "y" * 50)])
+    rows = []
+    for i in range(40):
+        words = [_WORDS[(i * 7 + k) % len(_WORDS)] for k in range(3 + i % 9)]
+        words += ["border"] * (i % 4)  # a varying number of hits of one word
+        text = " ".join(words).capitalize() + ("; it's the call-up" if i % 5 == 0 else "")
+        rows.append((f"q{i:03d}", "a1" if i % 3 else "a2", text, f"Speaker {i % 4}", None, 0, len(text), 0, 10,
+                     "test", 0.9, f"g{i % 6}" if i % 2 else None))
+    c.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    c.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+    c.commit()
+    yield c
+    c.close()
+
+
+def _reference(con, match: str) -> list[tuple]:
+    """What the page ran before search_hits: bm25 and highlight over every match."""
+    return con.execute(
+        """SELECT qt.quote_id, bm25(quotes_fts), highlight(quotes_fts, 0, char(2), char(3)), qt.variant_group
+           FROM quotes_fts JOIN quotes qt ON qt.rowid = quotes_fts.rowid
+           WHERE quotes_fts MATCH ? ORDER BY bm25(quotes_fts), qt.rowid""", (match,)).fetchall()
+
+
+SEARCHES = ["border", "bord", "leave", "border queue", '"call-up"', '"it\'s the"', "Speaker", "army famil"]
+
+
+@pytest.mark.parametrize("text", SEARCHES)
+def test_search_hits_rank_like_bm25_over_every_match(ranked_con, text):
+    match = fts_query(text)
+    ref = _reference(ranked_con, match)
+    assert ref, text
+    hits = search_hits(ranked_con, match)
+    assert hits.ranked and hits.total == len(ref)
+    assert list(hits.frame["quote_id"]) == [r[0] for r in ref]  # ties broken by rowid in both
+    assert list(hits.frame["variant_group"]) == [r[3] for r in ref]
+
+
+def test_ranking_is_not_trivial(ranked_con):
+    """The fixture really spreads bm25 scores, so the order test above could fail."""
+    ref = _reference(ranked_con, fts_query("border"))
+    assert len({round(r[1], 9) for r in ref}) > 3
+    by_rowid = [r[0] for r in ranked_con.execute(
+        "SELECT qt.quote_id FROM quotes_fts JOIN quotes qt ON qt.rowid = quotes_fts.rowid "
+        "WHERE quotes_fts MATCH ? ORDER BY qt.rowid", (fts_query("border"),))]
+    assert [r[0] for r in ref] != by_rowid
+
+
+@pytest.mark.parametrize("text", ["border", '"call-up"'])  # the scan path and the phrase path
+def test_too_many_matches_come_unranked_in_rowid_order(ranked_con, text):
+    match = fts_query(text)
+    n = len(_reference(ranked_con, match))
+    assert n > 3
+    hits = search_hits(ranked_con, match, rank_limit=n - 1, limit=3)
+    assert not hits.ranked and hits.total is None
+    first = [r[0] for r in ranked_con.execute(
+        "SELECT qt.quote_id FROM quotes_fts JOIN quotes qt ON qt.rowid = quotes_fts.rowid "
+        "WHERE quotes_fts MATCH ? ORDER BY qt.rowid LIMIT 3", (match,))]
+    assert list(hits.frame["quote_id"]) == first
+    exact = search_hits(ranked_con, match, rank_limit=n, limit=3)  # exactly at the limit: still ranked
+    assert exact.ranked and exact.total == n and len(exact.frame) == 3
+
+
+def test_search_hits_apply_filters_before_ranking(ranked_con):
+    match = fts_query("border")
+    hits = search_hits(ranked_con, match, "a.outlet = ? AND qt.speaker = ?", ["Post", "Speaker 0"])
+    ref = [r[0] for r in ranked_con.execute(
+        """SELECT qt.quote_id FROM quotes_fts JOIN quotes qt ON qt.rowid = quotes_fts.rowid
+           JOIN articles a ON a.article_id = qt.article_id
+           WHERE quotes_fts MATCH ? AND a.outlet = 'Post' AND qt.speaker = 'Speaker 0'
+           ORDER BY bm25(quotes_fts), qt.rowid""", (match,))]
+    assert ref and hits.ranked and list(hits.frame["quote_id"]) == ref
+
+
+def test_listing_without_search_is_oldest_first(ranked_con):
+    hits = search_hits(ranked_con, None, limit=5)
+    assert not hits.ranked and hits.total is None and len(hits.frame) == 5
+    rows = fetch_quote_rows(ranked_con, list(hits.frame["quote_id"]))
+    assert set(rows["published"]) == {"2022-05-06"}  # article a2 is the older one
+    everything = search_hits(ranked_con, None, limit=1000)
+    assert everything.total == 40 == len(everything.frame)
+
+
+def test_fetch_quote_rows_keeps_the_order_asked(ranked_con):
+    ids = ["q017", "q003", "q030"]
+    rows = fetch_quote_rows(ranked_con, ids)
+    assert list(rows["quote_id"]) == ids
+    assert {"outlet", "published", "context", "text", "start", "end"} <= set(rows.columns)
+    assert fetch_quote_rows(ranked_con, []).empty
+
+
+@pytest.mark.parametrize("text", SEARCHES + ["summons", "PETROV", "it’s", "ё"])
+def test_marks_are_exactly_highlight_on_the_index(ranked_con, con, text):
+    """mark_texts (a throw-away FTS table over the shown rows) marks what highlight() marks."""
+    match = fts_query(text)
+    for c in (ranked_con, con):
+        ref = _reference(c, match)
+        rows = fetch_quote_rows(c, [r[0] for r in ref])
+        assert mark_texts(match, list(zip(rows["text"], rows["speaker"])), fts_tokenizer(c)) == [r[2] for r in ref]
+
+
+def test_marks_leave_rows_without_hits_alone(ranked_con):
+    assert mark_texts('"border"', [("No match here", None), ("border", None)], fts_tokenizer(ranked_con)) == [
+        "No match here", "\x02border\x03"]
+    assert f"tokenize='{fts_tokenizer(ranked_con)}'" in SCHEMA
