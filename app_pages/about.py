@@ -21,7 +21,7 @@ st.markdown(
 )
 
 # ------------------------------------------------------------- dataset in use
-c = ov.counts(data.articles(), data.routes())
+c = ov.counts_with(data.articles(), data.destinations())
 with st.container(horizontal=True, gap="medium"):
     for label, value in (("Articles", c.articles), ("Outlets", c.outlets), ("Quotes", c.quotes),
                          ("Figures", c.figures), ("Routes", c.routes), ("Skipped files", summary["skipped"])):

@@ -12,8 +12,8 @@ import streamlit as st
 from components import charts, data, filters, urlstate
 
 f = filters.current()
-everything = data.figures(data.Filters())
-options = charts.metric_ids(everything["metric"].dropna())
+facets = data.figure_facets()  # not data.figures(): ~900k rows at 100k articles
+options = charts.metric_ids(facets["metrics"])
 
 raw_metric = urlstate.raw_param("metric")
 if raw_metric and raw_metric not in options:
@@ -50,7 +50,8 @@ if view.empty:
     )
     st.stop()
 
-colours = charts.outlet_colours([*data.choices()["outlets"], *everything["outlet"]])
+# Every outlet of the dataset (choices); figures can only add the "unknown outlet".
+colours = charts.outlet_colours([*data.choices()["outlets"], *([None] if facets["unknown_outlet"] else [])])
 conflict_rows = charts.conflicts(view)
 differing = set(conflict_rows["figure_id"]) if not conflict_rows.empty else set()
 groups = charts.chart_groups(view)

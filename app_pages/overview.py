@@ -11,9 +11,10 @@ from components import overview as ov
 f = filters.current()
 names = data.country_names()
 arts = data.articles(f)
-routes = data.routes(f)
-figs = data.figures(f)
-c = ov.counts(arts, routes)
+# Aggregated in SQL: a row per route or figure is ~600k / 900k rows at 100k articles.
+dest = data.destinations(f)
+figs = data.headline_figures(f)
+c = ov.counts_with(arts, dest)
 
 st.title("Leaving Russia to avoid mobilisation")
 where = filters.describe_filters(f)
@@ -59,10 +60,15 @@ else:
     st.plotly_chart(tl, config={"displayModeBar": False},
                     alt="Timeline of articles by publication date and outlet")
     st.caption(ov.context_caption())
-    ov.caption_text(ov.source_line(arts, "hover a marker for the article's title"))
+    monthly = int(arts["published"].notna().sum()) > ov.MAX_TIMELINE_MARKERS
+    ov.caption_text(ov.source_line(arts, "one marker per outlet and month, sized by its articles" if monthly
+                                   else "hover a marker for the article's title"))
     if c.undated:
         st.caption(f"{c.undated} article(s) have no known publication date and are not on the timeline.")
 with st.expander("Articles as a table"):
+    if len(arts) > ov.MAX_TABLE_ROWS:
+        st.caption(f"The {ov.MAX_TABLE_ROWS:,} most recent of {len(arts):,} articles; "
+                   "the Sources page lists and searches them all.")
     st.dataframe(
         ov.timeline_table(arts), hide_index=True, width="stretch",
         column_config={"Original": st.column_config.LinkColumn("Original", display_text="open ↗")},
@@ -70,7 +76,6 @@ with st.expander("Articles as a table"):
 
 # ------------------------------------------------------------- destinations
 st.subheader("Where people went")
-dest = ov.destination_counts(routes)
 if dest.empty:
     st.info("These articles report no destinations. Clear the filters to see all routes.", icon=":material/map:")
 else:
@@ -80,7 +85,7 @@ else:
         ov.chart_title(title)
         st.plotly_chart(ov.destinations_figure(dest, f.country), config={"displayModeBar": False}, alt=title)
         ov.caption_text(ov.source_line(
-            arts[arts["article_id"].isin(routes["article_id"])],
+            arts[arts["n_routes"].fillna(0) > 0],
             "a report is one sentence saying people went, or plan to go, to the country",
         ))
     with right:
@@ -91,7 +96,7 @@ else:
                              query_params={"dest": str(code)})
         with st.expander("Destinations as a table"):
             st.dataframe(
-                dest.rename(columns={"code": "Code", "country": "Country", "reports": "Reports",
+                dest.drop(columns="routes").rename(columns={"code": "Code", "country": "Country", "reports": "Reports",
                                      "articles": "Articles"}),
                 hide_index=True, width="stretch",
             )

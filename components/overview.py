@@ -7,6 +7,7 @@ hover text escaped the same way, never through markdown.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,10 @@ from components.safe_text import esc, md_escape, plural, safe_url  # noqa: F401 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
 OTHER_COLOUR = "#999999"
 MAX_CARDS = 6
+# Above this many dated articles the timeline draws one marker per outlet and month (sized by
+# count) instead of one per article: 100k markers with hover text are ~15 MB of chart JSON.
+MAX_TIMELINE_MARKERS = 2000
+MAX_TABLE_ROWS = 1000  # the timeline's text table lists the most recent articles beyond this
 SENTENCE_CHARS = 220
 
 # Background events, NOT from the dataset: shown as labelled context with a source.
@@ -111,7 +116,10 @@ def headline_cards(figures: pd.DataFrame, limit: int = MAX_CARDS) -> list[Card]:
     order = {m.metric_id: i for i, m in enumerate(CATALOGUE)}
     df["_conf"] = pd.to_numeric(df["confidence"], errors="coerce").fillna(0.0)
     df["_date"] = df["published"].fillna("")
-    stats = df.groupby("metric").agg(reports=("figure_id", "size"), outlets=("outlet", "nunique"))
+    if {"reports", "outlets"} <= set(df.columns):  # data.headline_figures: counted in SQL
+        stats = df.groupby("metric")[["reports", "outlets"]].first()
+    else:
+        stats = df.groupby("metric").agg(reports=("figure_id", "size"), outlets=("outlet", "nunique"))
     ranked = sorted(stats.index, key=lambda m: (-int(stats.loc[m, "reports"]), order.get(m, 999), m))
     cards = []
     for metric in ranked[:limit]:
@@ -233,6 +241,15 @@ def counts(articles: pd.DataFrame, routes: pd.DataFrame) -> Counts:
     )
 
 
+def counts_with(articles: pd.DataFrame, dest: pd.DataFrame) -> Counts:
+    """:func:`counts` from the articles and ``data.destinations`` (routes counted in SQL, so no
+    frame with a row per route is needed)."""
+    base = counts(articles, pd.DataFrame(columns=["destination_country"]))
+    if dest.empty:
+        return base
+    return dataclasses.replace(base, routes=int(dest["routes"].sum()), countries=int(dest["code"].notna().sum()))
+
+
 def counts_sentence(c: Counts) -> str:
     """'5 articles from 3 outlets, 20 quotes, 14 figures, 9 routes to 4 countries.' (trusted: numbers only)"""
     return (
@@ -316,11 +333,18 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
     colours = outlet_colours(dated)
     # Outlets beyond the palette share one row, so the chart stays readable at any size.
     dated["row"] = [o if colours[o] != OTHER_COLOUR else "Other outlets" for o in dated["outlet"]]
-    rows = list(dict.fromkeys(sorted(dated["row"], key=lambda r: (r == "Other outlets",
-                                                                  -int((dated["row"] == r).sum()), r))))
+    per_row = dated["row"].value_counts()  # counted once: a count per article was O(n^2)
+    rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
     fig = go.Figure()
+    monthly = len(dated) > MAX_TIMELINE_MARKERS
+    if monthly:
+        dated["month"] = dated["date"].dt.to_period("M").dt.to_timestamp()
+        peak = int(dated.groupby(["row", "month"]).size().max())
     for row in rows:
         sub = dated[dated["row"] == row]
+        if monthly:
+            fig.add_trace(_month_trace(sub, row, colours.get(row, OTHER_COLOUR), peak))
+            continue
         items = sub[["n_quotes", "n_figures", "n_routes"]].fillna(0).astype(int)
         hover = [
             f"<b>{esc(shorten(t or 'untitled', 90))}</b><br>{esc(o)} · {esc(nice_date(p))}<br>"
@@ -359,6 +383,18 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
     return fig
 
 
+def _month_trace(sub: pd.DataFrame, row: str, colour: str, peak: int) -> go.Scatter:
+    """One marker per month for an outlet row, its area proportional to the articles that month."""
+    per = sub.groupby("month").size()
+    sizes = [6 + 22 * math.sqrt(n / peak) for n in per.values]
+    hover = [f"<b>{esc(row)}</b><br>{d:%B %Y}: {plural(int(n), 'article')}" for d, n in per.items()]
+    return go.Scatter(
+        x=list(per.index), y=[esc(row)] * len(per), mode="markers", name=esc(shorten(row, 40)),
+        marker=dict(size=sizes, color=colour, line=dict(width=1, color="white"), symbol="circle"),
+        hovertext=hover, hoverinfo="text",
+    )
+
+
 def timeline_title(articles: pd.DataFrame) -> str:
     """The finding: how many dated articles, over what span, and the busiest month."""
     dates = pd.to_datetime(articles["published"], errors="coerce").dropna()
@@ -382,9 +418,13 @@ def context_caption() -> str:
     return "\\* Dotted lines are **context, not from the dataset**: " + "; ".join(parts) + "."
 
 
-def timeline_table(articles: pd.DataFrame) -> pd.DataFrame:
-    """The text alternative: one row per article, with a link only for http(s) URLs."""
-    df = articles[["published", "outlet", "title", "n_quotes", "n_figures", "n_routes", "url"]].copy()
+def timeline_table(articles: pd.DataFrame, limit: int = MAX_TABLE_ROWS) -> pd.DataFrame:
+    """The text alternative: one row per article (the ``limit`` most recent), with a link only for
+    http(s) URLs."""
+    df = articles[["published", "outlet", "title", "n_quotes", "n_figures", "n_routes", "url"]]
+    if len(df) > limit:  # a table of 100k rows is sent whole to the browser, even when folded
+        df = df.sort_values("published", ascending=False, na_position="last", kind="stable").head(limit)
+    df = df.copy()
     df["url"] = [safe_url(u) for u in df["url"]]
     return df.rename(columns={"published": "Published", "outlet": "Outlet", "title": "Title",
                               "n_quotes": "Quotes", "n_figures": "Figures", "n_routes": "Routes",
