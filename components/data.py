@@ -438,7 +438,6 @@ HITS_LIMIT = 1000  # quotes a search keeps for its cards and the CSV
 _QUOTE_COLS = """qt.quote_id, qt.article_id, qt.text, qt.speaker, qt.speaker_desc, qt.start, qt."end",
                  qt.variant_group, qt.confidence, a.outlet, a.published, a.title, a.url,
                  substr(a.text, qt.sentence_start + 1, qt.sentence_end - qt.sentence_start) AS context"""
-_PHRASE = re.compile(r'"[^"]* [^"]*"')  # a phrase of several words in an fts_query string
 
 
 @dataclass(frozen=True)
@@ -477,9 +476,9 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
     10% of a million quotes took 150 ms. When a search matches that many quotes its
     words are in a large share of them and bm25 says little; the page says the order is not
     relevance and suggests adding words. Deciding costs a rowid scan that stops after
-    ``rank_limit + 1`` matches (and gives the unranked ids); a query with a phrase skips it and
-    scores at most ``rank_limit + 1`` matches directly, because a phrase costs its full position
-    check whether or not a scan stops early.
+    ``rank_limit + 1`` matches (and gives the unranked ids). bm25 itself has a cost the LIMIT
+    does not bound: it scans the whole document list of each query term (or phrase) once to count
+    the quotes holding it, for its IDF; that is why a query of very common words is not ranked.
     Without ``match`` the quotes come oldest first.
     """
     params = list(params)
@@ -492,18 +491,16 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
         ids = [r[0] for r in ids[:limit]]
     else:
         cond = f"quotes_fts MATCH ? AND {where}"
-        ids = [] if _PHRASE.search(match) else con.execute(
+        ids = con.execute(
             f"SELECT quotes_fts.rowid FROM {_hit_source(where, quotes=False)} WHERE {cond} LIMIT ?",
             [match, *params, rank_limit + 1]).fetchall()
         if len(ids) <= rank_limit:
             scored = con.execute(
                 f"""SELECT qt.quote_id, qt.variant_group, bm25(quotes_fts)
-                    FROM {_hit_source(where, quotes=True)} WHERE {cond} LIMIT ?""",
-                [match, *params, rank_limit + 1]).fetchall()
-            ranked = len(scored) <= rank_limit  # else a phrase with too many matches: rowid order
-            if ranked:
-                scored.sort(key=lambda r: r[2])  # stable: equal scores keep rowid order
-            return QuoteHits(_pairs_frame([r[:2] for r in scored[:limit]]), len(scored) if ranked else None, ranked)
+                    FROM {_hit_source(where, quotes=True)} WHERE {cond}""",
+                [match, *params]).fetchall()
+            scored.sort(key=lambda r: r[2])  # stable: equal scores keep rowid order
+            return QuoteHits(_pairs_frame([r[:2] for r in scored[:limit]]), len(scored), True)
         total, ranked = None, False
         ids = [r[0] for r in ids[:limit]]
     pairs = con.execute(
