@@ -29,15 +29,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, raw: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path, raw: Path, port: int | None = None,
+                 log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run dashboard.py`` on loopback; returns the process and its URL once healthy.
+
+    ``log``: a file for the server's stdout and stderr (tracebacks of errors the page only
+    shows redacted); by default both are discarded."""
     port = port or _free_port()
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - the server owns it
     env = {**os.environ, "EXODUS_DB": str(db), "EXODUS_RAW": str(raw), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
+    if log:
+        out.close()  # the child holds its own copy of the descriptor
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
