@@ -24,7 +24,6 @@ import datetime as _dt
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -85,13 +84,17 @@ def _detect_legacy(data: bytes) -> str | None:
     return best.encoding
 
 
+# Unicode category Cc is exactly U+0000-001F and U+007F-009F; whitespace controls excluded.
+# One regex pass instead of a unicodedata call per character (~0.8 ms per article).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _control_ratio(text: str) -> float:
     """Share of control characters other than whitespace: high in binary data decoded as text."""
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
-    return bad / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)
 
 
 def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str] | str:
@@ -153,8 +156,10 @@ def _blocks(text: str) -> list[list[str]]:
     """Blank-line separated blocks of normalised, non-empty lines."""
     blocks: list[list[str]] = []
     cur: list[str] = []
-    for raw in _normalise_newlines(text).split("\n"):
-        line = _normalise_line(raw)
+    # _normalise_line's character removals, once for the whole text (none touches "\n").
+    text = _CONTROL.sub("", _normalise_newlines(text).translate(_INVISIBLE))
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
         if line:
             cur.append(line)
         elif cur:
@@ -322,11 +327,14 @@ _INLINE_LINK = re.compile(
 _SECTION_CONNECTORS = frozenset({"of", "and", "&", "the", "for", "in", "on", "at", "to"})
 
 
+_KEY_TAIL = re.compile(r"\s*[:：…]+\s*$|\s*\.\.\.+\s*$|\s*[|>»›]+\s*$")
+
+
 def _key(line: str) -> str:
     """Comparison form of a line: lower case, plain apostrophes, no trailing colon/ellipsis/bullet."""
     k = line.lower().replace("’", "'").replace("‘", "'")
     k = _BULLET.sub("", k)
-    return re.sub(r"\s*[:：…]+\s*$|\s*\.\.\.+\s*$|\s*[|>»›]+\s*$", "", k).strip()
+    return _KEY_TAIL.sub("", k).strip()
 
 
 def _n_words(line: str) -> int:
