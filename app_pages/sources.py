@@ -13,6 +13,25 @@ from components import data, filters, reader, urlstate
 from components.urlstate import describe
 
 LIST_KEY = "sources_list"
+# Rows of the article list sent to the browser: the whole list is re-sent on every rerun, and
+# 100k rows are ~24 MB. Beyond this the latest articles are listed and the filters reach the rest.
+MAX_LIST_ROWS = 2000
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def _listing(version: str, f: data.Filters) -> tuple[pd.DataFrame, int]:
+    """(the article list as shown, number of articles matching ``f``), built once per filter set."""
+    every = data.articles()
+    arts = data.articles(f)
+    shown = arts.tail(MAX_LIST_ROWS)  # date order, undated last: the latest
+    named = every[every["article_id"].isin(set(shown["rewrite_of"].dropna()))]
+    titles = dict(zip(named["article_id"], named["title"].fillna("(untitled)")))
+    return reader.article_table(shown, titles, reader.arts_story_sizes(every)), len(arts)
+
+
+def _title_of(article_id: str) -> str:
+    other = data.article(article_id)
+    return (other or {}).get("title") or article_id
 
 
 def _drop_span() -> None:
@@ -35,19 +54,16 @@ def _open_selected(table: pd.DataFrame) -> None:
 st.html(reader.CSS)
 st.title("Sources: what the articles say")
 
-every = data.articles()
-ids = every["article_id"].tolist()
-titles = dict(zip(every["article_id"], every["title"].fillna("(untitled)")))
+f = filters.current()
+arts = data.articles(f)
+table, n_matching = _listing(data.version(), f)
 
 # ---------------------------------------------------------------- URL checks
 messages: list[str] = []
 raw_article = urlstate.raw_param("article")
-art = None
-if raw_article:
-    if raw_article in ids:
-        art = data.article(raw_article)
-    else:
-        messages.append(f"no article with id {describe(raw_article)}")
+art = data.article(raw_article) if raw_article else None
+if raw_article and art is None:
+    messages.append(f"no article with id {describe(raw_article)}")
 raw_span = urlstate.raw_param("span")
 focus = None
 if raw_span:
@@ -59,6 +75,11 @@ if raw_span:
             messages.append(f"`span` {describe(raw_span)} {problem}, so nothing is highlighted")
 urlstate.notice(messages)
 
+# The listed articles, plus the one open (a deep link or a "copy" button can open any article).
+ids = table["article_id"].tolist()
+for extra in (art and art["article_id"], st.session_state.get("article")):
+    if extra and extra not in ids and data.article(extra) is not None:
+        ids.append(extra)
 chosen = st.selectbox(
     "Read an article",
     ids,
@@ -72,25 +93,22 @@ chosen = st.selectbox(
 if chosen and (art is None or art["article_id"] != chosen):
     art, focus = data.article(chosen), None
 
-f = filters.current()
-arts = data.articles(f)
-
-
 def article_list(expanded_view: bool) -> None:
     n, n_out = len(arts), arts["outlet"].nunique()
     rewrites = int(arts["rewrite_of"].notna().sum())
     dates = arts["published"].dropna()
     span_txt = f", published {dates.min()} to {dates.max()}" if len(dates) else ""
+    capped = (f" Listing the {len(table):,} latest of them (undated last): pick an outlet or dates in the "
+              "sidebar to list the others." if len(table) < n_matching else "")
     st.caption(
         f"{reader.plural(n, 'article')} from {reader.plural(n_out, 'outlet')}{span_txt}; "
         f"{rewrites:,} {'is a rewrite' if rewrites == 1 else 'are rewrites'} of an earlier article. "
-        f"{filters.describe_filters(f)}. Select a row to read it."
+        f"{filters.describe_filters(f)}. Select a row to read it.{capped}"
     )
     if arts.empty:
         st.info("No articles match the filters. Clear the outlet, destination or date filters in the sidebar.",
                 icon=":material/filter_alt_off:")
         return
-    table = reader.article_table(arts, titles, reader.arts_story_sizes(every))
     st.dataframe(
         table,
         key=LIST_KEY,
@@ -156,7 +174,7 @@ else:
             st.markdown("**Rewrite of an earlier article**")
             st.caption(f"{sim:.0%} of its wording is shared with" if sim is not None and pd.notna(sim)
                        else "Shares its wording with")
-            st.button(reader.md_escape(reader.shorten(titles.get(art["rewrite_of"], art["rewrite_of"]), 80)),
+            st.button(reader.md_escape(reader.shorten(_title_of(art["rewrite_of"]), 80)),
                       key="open-original", on_click=_open, args=(art["rewrite_of"],),
                       icon=":material/article:", type="tertiary", wrap=True)
         copies = art["copies"]

@@ -139,3 +139,50 @@ def test_opening_another_copy_drops_the_span(app):
     assert "exodus-focus" not in reader_html(at)
     heading = next(b for b in html_bodies(at) if "xr-title" in b)
     assert "Men flee &lt;script&gt;" in heading
+
+
+def test_a_large_list_sends_the_latest_rows_and_any_article_still_opens(sample_db, tmp_path, monkeypatch):
+    """Above MAX_LIST_ROWS the list holds the latest articles and says so; an article left off
+    the list still opens from a link, and the filters still reach it."""
+    import sqlite3
+
+    from streamlit.testing.v1 import AppTest
+
+    from bench.app_dataset import replicate
+    from tests.app.conftest import ROOT
+
+    big = tmp_path / "big.sqlite"
+    replicate(sample_db, big, 2600)
+    monkeypatch.setenv("EXODUS_DB", str(big))
+    monkeypatch.setenv("EXODUS_RAW", str(tmp_path / "no-raw-folder"))
+    with sqlite3.connect(big) as con:
+        in_order = [r[0] for r in con.execute(
+            "SELECT article_id FROM articles ORDER BY coalesce(published, '9999'), article_id")]
+        oldest_date = con.execute("SELECT min(published) FROM articles").fetchone()[0]
+
+    def run(**params) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.switch_page(PAGE)
+        at.run()
+        no_exceptions(at)
+        return at
+
+    at = run()
+    listed = list(at.dataframe[0].value["article_id"])
+    assert listed == in_order[-2000:]  # the latest, in date order
+    assert any("2,600 articles" in c.value and "Listing the 2,000 latest" in c.value for c in at.caption)
+    assert len(at.selectbox(key="article").options) == 2000
+
+    oldest = in_order[0]
+    assert oldest not in listed
+    at = run(article=oldest)
+    assert at.selectbox(key="article").value == oldest
+    assert not at.warning, [w.value for w in at.warning]
+    assert 'class="xr-reader"' in "".join(html_bodies(at))
+
+    at = run(**{"to": oldest_date})  # a date filter reaches the articles left off
+    narrowed = list(at.dataframe[0].value["article_id"])
+    assert oldest in narrowed and len(narrowed) < 2000
+    assert not any("Listing the" in c.value for c in at.caption)
