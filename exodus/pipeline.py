@@ -7,15 +7,16 @@ compact linking signatures -> parent, in file order: drop duplicates, stream the
 rows into the temporary SQLite file -> link (rewrites, quote variants) on the
 signatures and apply them with UPDATEs -> index and move into place atomically.
 
-The parent keeps a few KB per article (ids, order keys, shingle hashes), so
-memory hardly grows with the corpus and its serial share stays small.
+The parent keeps ids and order keys per article (a few hundred bytes) and spills the
+shingle hashes to anonymous temporary files partitioned by hash (``ShingleSpill``),
+so memory hardly grows with the corpus and its serial share stays small.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 from array import array
-from contextlib import closing
+from contextlib import ExitStack, closing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +28,13 @@ import numpy as np
 from exodus import __version__
 from exodus.figures import extract_figures
 from exodus.ingest import dedup_key, duplicate_reason, list_corpus, read_article
-from exodus.linking import group_variant_signatures, link_rewrite_signatures, quote_signature, rewrite_signature
+from exodus.linking import (
+    ShingleSpill,
+    group_variant_signatures,
+    link_rewrite_signatures,
+    quote_signature,
+    rewrite_signature,
+)
 from exodus.metrics import metric_for
 from exodus.model import Article, Extraction, Place, Skipped
 from exodus.people import find_people
@@ -182,17 +189,15 @@ def _process_all(tasks: list[tuple], jobs: int) -> Iterator[ArticleResult | Skip
 class _Collector:
     """The parent's per-article state: small, so memory stays flat as the corpus grows."""
 
-    def __init__(self) -> None:
+    def __init__(self, rewrite_spill: ShingleSpill, quote_spill: ShingleSpill) -> None:
         self.ids: list[str] = []
         self.taken: set[str] = set()
         self.seen: dict[bytes, str] = {}
         self.order: dict[str, tuple] = {}
-        # Signatures go straight into flat buffers (no object per article, no copy to concatenate).
-        self.rewrite_sigs = bytearray()
-        self.rewrite_sizes = array("q")
-        self.quote_sigs = bytearray()
-        self.quote_sizes = array("q")  # machine ints, not a list of int objects: 100k articles
-        self.quote_owner = array("q")  # hold ~700k quotes
+        # Signatures go to disk as they arrive (partitioned by hash), not into memory.
+        self.rewrite_spill = rewrite_spill
+        self.quote_spill = quote_spill
+        self.quote_owner = array("q")  # machine ints, not a list of int objects: 100k articles hold ~700k quotes
         self.places: dict[str, tuple] = {}
         self.mention_places: set[str] = set()
         self.counts = {"quotes": 0, "figures": 0, "routes": 0}
@@ -200,10 +205,8 @@ class _Collector:
     def add(self, aid: str, res: ArticleResult, rows: ArticleRows) -> None:
         self.taken.add(aid)
         self.order[aid] = res.order_key
-        self.rewrite_sigs += res.rewrite_sig.tobytes()
-        self.rewrite_sizes.append(len(res.rewrite_sig))
-        self.quote_sigs += res.quote_sigs.tobytes()
-        self.quote_sizes.extend(res.quote_sizes)
+        self.rewrite_spill.add(res.rewrite_sig)
+        self.quote_spill.extend(res.quote_sigs, res.quote_sizes)
         self.quote_owner.extend([len(self.ids)] * len(res.quote_sizes))
         self.ids.append(aid)
         self.places.update((p[0], p) for p in rows.places)
@@ -211,12 +214,6 @@ class _Collector:
         self.counts["quotes"] += len(rows.quotes)
         self.counts["figures"] += len(rows.figures)
         self.counts["routes"] += len(rows.routes)
-
-
-def _signatures(sigs: bytearray, sizes: array) -> tuple[np.ndarray, np.ndarray]:
-    """(all hashes concatenated, each signature's length), the form the linking functions take
-    (zero-copy views of the collector's buffers)."""
-    return np.frombuffer(sigs, dtype=np.uint64), np.frombuffer(sizes, dtype=np.int64)
 
 
 def input_fingerprint(input_dir: Path) -> str:
@@ -251,9 +248,16 @@ def build(
     input_dir, output = Path(input_dir), Path(output)
     files, manifest, skipped = list_corpus(input_dir)
     tasks = _tasks(files, manifest)
-    state = _Collector()
-    with DatasetWriter(output) as writer, closing(_process_all(tasks, max(1, jobs))) as results:
+    # The listing holds ~1 KB per file (manifest cells): drop all but the tasks, and each task
+    # once its result is in, so the memory it frees serves the per-article state that grows.
+    del files, manifest
+    with ExitStack() as stack:
+        writer = stack.enter_context(DatasetWriter(output))
+        # Spills beside the output (same disk as the dataset), closed (and so gone) on any exit.
+        state = _Collector(*(stack.enter_context(ShingleSpill(writer.tmp.parent, f".{output.name}.{kind}."))
+                             for kind in ("rewrites", "quotes")))
         # closing(): an error here stops the worker pool at once, not when garbage collected.
+        results = stack.enter_context(closing(_process_all(tasks, max(1, jobs))))
         for i, res in enumerate(results, start=1):
             if isinstance(res, Skipped):
                 skipped.append(res)
@@ -268,6 +272,7 @@ def build(
                         res = process_file((tasks[i - 1][0], tasks[i - 1][1], (aid,)))
                     writer.add(res.rows[aid])
                     state.add(aid, res, res.rows[aid])
+            tasks[i - 1] = None  # already handed out (imap and map read the list in order)
             if progress:
                 progress(i, len(tasks))
         if not state.ids:
@@ -276,12 +281,12 @@ def build(
                 + (f" ({len(skipped)} file(s) skipped)" if skipped else "")
             )
         del state.seen, state.taken
-        story = link_rewrite_signatures(
-            state.ids, _signatures(state.rewrite_sigs, state.rewrite_sizes), state.order)
+        story = link_rewrite_signatures(state.ids, state.rewrite_spill, state.order)
+        state.rewrite_spill.close()  # frees its disk space before the quotes are linked
         links = {aid: ArticleLinks(s.story_id, s.rewrite_of, s.similarity)
                  for aid, s in story.items() if s.rewrite_of}
         variants = group_variant_signatures(
-            _signatures(state.quote_sigs, state.quote_sizes),
+            state.quote_spill,
             np.frombuffer(state.quote_owner, dtype=np.int64),
             lambda idx: {r - 1: v for r, v in writer.quote_texts([i + 1 for i in idx]).items()},
         )

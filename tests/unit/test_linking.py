@@ -140,3 +140,79 @@ def test_counting_in_small_batches_gives_the_same_pairs(monkeypatch):
     batched = shared_shingle_counts(hashes, sizes)
     assert len(whole[0]) > 10_000
     assert all((x == y).all() for x, y in zip(whole, batched))
+
+
+# ------------------------------------------------------------ the streamed, partitioned form (ShingleSpill)
+
+from exodus.linking import ShingleSpill, group_variant_signatures
+
+# Partitions, write buffer and sort groups far smaller than the build's, so every code path
+# (many chunks per partition, many partition groups, empty partitions) runs on small data.
+TINY = {"part_bits": 3, "buffer_records": 97, "group_records": 500}
+
+
+def _spill_counts(sigs: list[np.ndarray], **kw):
+    with ShingleSpill(**kw) as spill:
+        for s in sigs:
+            spill.add(s)
+        return spill.counts(), spill.sizes
+
+
+def test_partitioned_counts_equal_the_in_memory_counts():
+    rng = np.random.default_rng(7)
+    pool = rng.integers(0, 2**64, 400, dtype=np.uint64)  # shingles many documents share
+    sigs = [np.unique(np.concatenate((rng.choice(pool, int(rng.integers(0, 60))),
+                                      rng.integers(0, 2**64, int(rng.integers(0, 80)), dtype=np.uint64))))
+            for _ in range(400)]
+    sigs[5] = np.empty(0, dtype=np.uint64)  # a document with no shingles keeps its index
+    hashes, sizes = np.concatenate(sigs), np.array([len(s) for s in sigs], dtype=np.int64)
+    whole = shared_shingle_counts(hashes, sizes)
+    assert len(whole[0]) > 20_000 and whole[2].max() > 1
+    for kw in (TINY, {"part_bits": 0, "buffer_records": 1, "group_records": 1}, {}):
+        counts, spill_sizes = _spill_counts(sigs, **kw)
+        assert spill_sizes.tolist() == sizes.tolist()
+        assert all(x.dtype == y.dtype and x.tolist() == y.tolist() for x, y in zip(whole, counts)), kw
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 40), max_size=15), max_size=12), st.integers(2, 6))
+def test_partitioned_counts_match_the_postings_definition(docs, max_df):
+    sigs = [np.array(sorted(d), dtype=np.uint64) for d in docs]
+    (a, b, n), _ = _spill_counts(sigs, max_df=max_df, part_bits=2, buffer_records=3, group_records=4)
+    assert dict(zip(zip(a.tolist(), b.tolist()), n.tolist())) == _brute_force_pairs(docs, max_df)
+
+
+def test_linking_from_a_spill_equals_linking_from_arrays(tmp_path):
+    rng = random.Random(3)
+    words = (WIRE + " " + OTHER).split()
+    texts = [" ".join(rng.sample(words, 40)) for _ in range(30)] + [WIRE, REWRITE, OTHER]
+    ids = [f"a{i:02d}" for i in range(len(texts))]
+    sigs = [rewrite_signature(t) for t in texts]
+    with ShingleSpill(tmp_path, **TINY) as spill:
+        for s in sigs:
+            spill.add(s)
+        from_spill = link_rewrite_signatures(ids, spill, {})
+    assert from_spill == link_rewrite_signatures(ids, sigs, {})
+    assert from_spill["a31"].rewrite_of == "a30"
+
+
+def test_quote_variants_from_a_spill_with_several_quotes_per_article(tmp_path):
+    texts = ["I love my country and miss it very much.", "We will not fight in this war, whatever happens.",
+             "I love my country, and miss it very deeply.", "Prices in the capital have doubled since spring."]
+    with ShingleSpill(tmp_path, **TINY) as spill:
+        spill.extend(np.concatenate([quote_signature(t) for t in texts[:2]]),
+                     [len(quote_signature(t)) for t in texts[:2]])
+        spill.extend(np.concatenate([quote_signature(t) for t in texts[2:]]),
+                     [len(quote_signature(t)) for t in texts[2:]])
+        groups = group_variant_signatures(spill, np.array([0, 0, 1, 1]),
+                                          lambda idx: {i: (f"q{i}", texts[i]) for i in idx})
+    assert groups == {"q0": "q0", "q2": "q0"}
+
+
+def test_a_spill_leaves_no_file_behind(tmp_path):
+    spill = ShingleSpill(tmp_path, buffer_records=10)
+    spill.add(np.arange(100, dtype=np.uint64))  # written to disk (past the buffer)
+    assert list(tmp_path.iterdir()) == []  # anonymous: nothing a kill could leave behind
+    assert spill.counts()[0].tolist() == []
+    spill.close()
+    assert list(tmp_path.iterdir()) == []

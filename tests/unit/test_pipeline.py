@@ -262,3 +262,28 @@ def test_streaming_build_equals_the_reference_build(tmp_path):
             assert sqlite3.connect(ref).execute(sql).fetchall() == sqlite3.connect(out).execute(sql).fetchall()
         assert summary.rewrites == rewrites and summary.variant_groups == groups
         assert "s1-dup.txt" in {s.file for s in summary.skipped}
+
+
+def test_linking_spills_leave_nothing_beside_the_dataset(tmp_path, monkeypatch):
+    """The shingle spills are anonymous files: the output folder holds only the dataset, after a
+    build and after a failed one, and the spills really were on disk in that folder."""
+    import exodus.linking as linking
+
+    opened: list[str] = []
+    real = linking.tempfile.TemporaryFile
+
+    def spy(*args, **kwargs):
+        opened.append(str(kwargs.get("dir")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(linking.tempfile, "TemporaryFile", spy)
+    out = tmp_path / "out" / "exodus.sqlite"
+    build(RAW, out)
+    assert opened == [str(out.parent)] * 2  # rewrites and quotes, beside the dataset
+    assert [p.name for p in out.parent.iterdir()] == ["exodus.sqlite"]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "empty.txt").write_bytes(b"")
+    with pytest.raises(NothingToBuild):
+        build(raw, out)
+    assert [p.name for p in out.parent.iterdir()] == ["exodus.sqlite"]
