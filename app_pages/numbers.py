@@ -39,10 +39,15 @@ metric = pick.selectbox(
 if metric:
     about.markdown(f"`{metric}` = **{charts.md_text(charts.label_for(metric))}**")
 
-figs = charts.prepare(data.figures(f))
-view = figs[figs["metric"] == metric] if metric else figs
+# Counts made in SQL, and figure rows only for what is drawn or listed: a row per figure of the
+# view is ~900k rows at 100k articles (docs/PERFORMANCE.md). Small views show every figure.
+MAX_MARKS = 200  # marks per chart; above, that many evenly spread over the publication dates
+MAX_TABLE_ROWS = 500  # rows per table (and in the CSV)
+MAX_CONFLICT_GROUPS = 6
+MAX_CONFLICT_ROWS = 12  # reports per group of reports that differ
 
-if view.empty:
+totals = data.figure_totals(f, metric)
+if not totals["figures"]:
     st.info(
         charts.empty_message(metric, f.country, data.country_names().get(f.country), f.outlet,
                              f.date_from, f.date_to),
@@ -52,18 +57,22 @@ if view.empty:
 
 # Every outlet of the dataset (choices); figures can only add the "unknown outlet".
 colours = charts.outlet_colours([*data.choices()["outlets"], *([None] if facets["unknown_outlet"] else [])])
-conflict_rows = charts.conflicts(view)
-differing = set(conflict_rows["figure_id"]) if not conflict_rows.empty else set()
-groups = charts.chart_groups(view)
-other = view[view["metric"].isna()]
+groups = charts.group_stats(data.figure_groups(f, metric))
+conflict_groups, n_differing = data.figure_conflicts(f, metric)
+flagged = set(zip(conflict_groups["metric"], conflict_groups["unit"]))
+n_other = totals["other"] if not metric else 0
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' if count != 1 else ''}"
+
 
 st.caption(
-    f"{filters.describe_filters(f)}: {len(view)} figure{'s' if len(view) != 1 else ''} from "
-    f"{view['article_id'].nunique()} article{'s' if view['article_id'].nunique() != 1 else ''}"
-    f" and {view['outlet'].nunique()} outlet{'s' if view['outlet'].nunique() != 1 else ''}"
-    + (f", {len(groups)} metric{'s' if len(groups) != 1 else ''}" if groups else "")
-    + (f", {len(other)} without a metric" if len(other) else "")
-    + (f", **{len(differing)} in reports that differ**" if differing else "")
+    f"{filters.describe_filters(f)}: {_n(totals['figures'], 'figure')} from {_n(totals['articles'], 'article')}"
+    f" and {_n(totals['outlets'], 'outlet')}"
+    + (f", {_n(len(groups), 'metric')}" if groups else "")
+    + (f", {n_other:,} without a metric" if n_other else "")
+    + (f", **{n_differing:,} in reports that differ**" if n_differing else "")
     + "."
 )
 
@@ -71,7 +80,7 @@ st.caption(
 
 if groups:
     if not metric and len(groups) > 1:
-        overview = charts.metric_overview(view, differing)
+        overview = charts.metric_overview_from(groups, flagged)
         st.dataframe(
             overview,
             hide_index=True,
@@ -102,17 +111,23 @@ if groups:
     for row_start in range(0, len(charted), ncols):
         # One st.columns row per pair, so the phone layout (columns stack) keeps catalogue order.
         cols = st.columns(ncols, gap="medium")
-        for col, (metric_id, unit, rows) in zip(cols, charted[row_start:row_start + ncols]):
+        for col, (metric_id, unit, stat) in zip(cols, charted[row_start:row_start + ncols]):
+            rows, total = data.group_figures(f, metric_id, unit, MAX_MARKS)
+            rows = charts.prepare(rows)
             with col.container(border=True):
-                hit = bool(set(rows["figure_id"]) & differing)
-                st.markdown(f"**{charts.md_text(charts.finding(rows, metric_id, unit, hit))}**")
+                hit = (metric_id, unit) in flagged
+                single = rows["value_label"].iloc[0] if len(rows) == 1 else None
+                st.markdown(f"**{charts.md_text(charts.finding_from(stat, metric_id, unit, hit, single))}**")
                 st.plotly_chart(
-                    charts.metric_figure(rows, metric_id, unit, colours, differing),
+                    charts.metric_figure(rows, metric_id, unit, colours, charts.conflict_members(rows, conflict_groups)),
                     key=f"chart-{metric_id}-{unit}",
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
                     width="stretch",
                 )
-                st.caption(charts.source_line(rows))
+                st.caption(charts.source_line_from(stat)
+                           + (f" This view is large: the chart draws {len(rows):,} of its {total:,} figures, "
+                              "evenly spread over the publication dates; the title counts them all."
+                              if total > len(rows) else ""))
 
 # ---------------------------------------------------------------- conflicts
 
@@ -137,7 +152,7 @@ FIGURE_COLUMNS = {
 
 if groups:
     st.subheader("Reports differ")
-    if conflict_rows.empty:
+    if conflict_groups.empty:
         st.caption(
             "No two articles report different values for the same metric in the same story or the same "
             "month in this view."
@@ -148,12 +163,26 @@ if groups:
             "published the same month, with different values. They may measure different places or "
             "moments: read the sentences before choosing one. Nothing here is merged or averaged."
         )
+        shown = list(conflict_groups[["kind", "metric", "unit", "key"]].head(MAX_CONFLICT_GROUPS)
+                     .itertuples(index=False, name=None))
+        conflict_rows = charts.conflict_frame(
+            charts.prepare(data.conflict_figures(f, shown, MAX_CONFLICT_ROWS)), shown)
+        differing = charts.conflict_members(conflict_rows, conflict_groups)
+        if len(conflict_groups) > len(shown) or (conflict_groups["figures"].head(len(shown)) > MAX_CONFLICT_ROWS).any():
+            st.caption(
+                f"This view is large: showing {len(shown)} of {len(conflict_groups):,} groups "
+                f"({len(conflict_rows):,} of {n_differing:,} figures in reports that differ), at most "
+                f"{MAX_CONFLICT_ROWS} reports each, spread from the lowest to the highest value. Pick a metric, "
+                "an outlet or dates to narrow it."
+            )
         for gi, (key, g) in enumerate(conflict_rows.groupby("group", sort=False)):
             first = g.iloc[0]
+            n_group = int(conflict_groups["figures"].iloc[gi])  # every shown group has rows, in this order
             with st.container(border=True):
                 st.markdown(
                     f"**{charts.md_text(charts.label_for(first['metric']))}**: "
-                    f"{len(g)} reports, {charts.md_text(first['basis'])}"
+                    f"{n_group:,} reports, {charts.md_text(first['basis'])}"
+                    + (f" ({len(g)} shown, lowest to highest value)" if n_group > len(g) else "")
                 )
                 st.plotly_chart(charts.conflict_figure(g, first["unit"], colours), key=f"conflict-{gi}",
                                 config={"displaylogo": False}, width="stretch")
@@ -170,12 +199,17 @@ if groups:
 
 # ---------------------------------------------------------------- other figures
 
+ORDER = charts.metric_ids(facets["metrics"])
 if not metric:
     st.subheader(charts.OTHER_LABEL)
-    if other.empty:
+    if not n_other:
         st.caption("Every figure in this view belongs to a metric above.")
     else:
-        st.caption("Figures that match no metric in the catalogue (see docs/METRICS.md): listed, not charted.")
+        other, _ = data.table_figures(f, None, ORDER, MAX_TABLE_ROWS, other=True)
+        other = charts.prepare(other)
+        st.caption("Figures that match no metric in the catalogue (see docs/METRICS.md): listed, not charted."
+                   + (f" Showing the first {len(other):,} of {n_other:,} (by date, then outlet)."
+                      if n_other > len(other) else ""))
         st.dataframe(
             charts.table_frame(other)[["value", "unit", "counts", "raw", "outlet", "published", "sentence", "link"]],
             hide_index=True,
@@ -188,9 +222,13 @@ if not metric:
 
 
 @st.fragment
-def all_figures(table, filename: str) -> None:
+def all_figures(table, filename: str, total: int) -> None:
     head, button = st.columns([3, 1], vertical_alignment="bottom")
     head.subheader("All figures in this view")
+    if total > len(table):
+        st.caption(f"This view holds {total:,} figures: the table and the CSV hold the first {len(table):,} "
+                   "(catalogue order of the metric, then date and outlet). Pick a metric, an outlet or dates "
+                   "to narrow it.")
     button.download_button(
         "Download CSV",
         data=charts.to_csv(table),
@@ -228,7 +266,10 @@ def all_figures(table, filename: str) -> None:
         st.caption("Select a row to open its sentence in Sources, or use the row's link.")
 
 
+listed, n_listed = data.table_figures(f, metric, ORDER, MAX_TABLE_ROWS)
+listed = charts.prepare(listed)
 all_figures(
-    charts.table_frame(view, differing),
+    charts.table_frame(listed, charts.conflict_members(listed, conflict_groups)),
     charts.csv_filename(metric, f.country, f.outlet, f.date_from, f.date_to),
+    n_listed,
 )

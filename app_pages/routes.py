@@ -93,9 +93,11 @@ names = data.country_names()
 urlstate.notice(_validate(codes))
 
 f = filters.current()
-routes = data.routes(f)
-crossings = data.crossings(f)
-dests = maps.destinations(routes)
+# Aggregates made in SQL, and route rows only for the evidence shown: a row per route of the view
+# is ~600k rows at 100k articles (docs/PERFORMANCE.md).
+sources = data.route_sources(f)
+counts = data.route_destinations(f).set_index("code", drop=False)
+dests = maps.destination_table(counts)
 
 c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
 with c1:
@@ -115,7 +117,7 @@ with c2:
 if dest:
     st.caption(f"{dest} = **{maps.md_escape(names.get(dest, dest))}**")
 
-if routes.empty:
+if not sources["routes"]:
     st.info(
         "No routes match these filters. Try clearing the outlet or date filters in the sidebar "
         f"({maps.md_escape(filters.describe_filters(f))}).",
@@ -132,14 +134,21 @@ if f.country and not dest:
         f"{maps.md_escape(names.get(f.country, f.country))}; other destinations those articles report "
         "are shown too (faded on the map). Pick a destination above to read one country's evidence."
     )
-fig = maps.route_map(routes, crossings, layers=layers, selected=dest or f.country)
+flows = maps.flows_from_counts(data.flow_counts(f)) if "Flows" in layers else maps.flows_from_counts(pd.DataFrame())
+people, n_people = data.person_routes(f) if "People" in layers else (pd.DataFrame(), 0)
+cp = maps.crossing_table(data.crossing_counts(f))
+md = maps.MapData(dests, flows, maps.journeys(people), cp)
+fig = maps.draw_map(md, layers=layers, selected=dest or f.country)
 st.plotly_chart(
     fig, key=MAP_KEY, on_select=functools.partial(_on_map_select, tuple(codes)),
     selection_mode=("points", "box", "lasso"), config=maps.PLOTLY_CONFIG,
     alt=f"Map of reported routes from Russia to {len(dests)} destination countries. "
     + maps.finding_title(dests) + ". The destinations table below lists the same data.",
 )
-st.caption(maps.md_escape(maps.source_line(routes)) + " " + maps.md_escape(filters.describe_filters(f)) + ".")
+st.caption(maps.md_escape(maps.source_line_from(sources)) + " " + maps.md_escape(filters.describe_filters(f)) + ".")
+summarised = maps.summary_note(len(flows), n_people, len(people))
+if summarised:
+    st.caption(summarised)
 st.caption(
     "A route is one reported movement (people in general, or a named person, leaving for a "
     "destination) in one sentence: **not a count of people**. Line width = reports per origin and "
@@ -152,38 +161,43 @@ st.caption(
 # ---------------------------------------------------------------- evidence
 st.divider()
 if dest:
-    ev = maps.evidence(routes[routes["destination_country"] == dest])
+    ev = maps.evidence(data.evidence_routes(f, dest, MAX_CARDS))
     country = names.get(dest, dest)
-    if ev.empty:
+    if ev.empty or dest not in counts.index:
         st.info(
             f"No reports of people going to {maps.md_escape(country)} match the current filters. "
             "Clear the outlet or date filters in the sidebar, or pick another destination.",
             icon="🧭",
         )
     else:
+        here = counts.loc[dest]
         st.subheader(
             f"What the sources say about {maps.md_escape(country)}: "
-            f"{maps.plural(int(ev['n_routes'].sum()), 'report')} in "
-            f"{maps.plural(len(ev), 'sentence')} from {maps.plural(ev['article_id'].nunique(), 'article')}",
+            f"{maps.plural(int(here['routes']), 'report')} in "
+            f"{maps.plural(int(here['sentences']), 'sentence')} from {maps.plural(int(here['articles']), 'article')}",
             anchor=False,
         )
         for _, r in ev.head(MAX_CARDS).iterrows():
             _evidence_card(r)
-        if len(ev) > MAX_CARDS:
-            st.caption(f"Showing the first {MAX_CARDS} of {len(ev)} sentences, oldest first.")
+        if int(here["sentences"]) > MAX_CARDS:
+            st.caption(f"Showing the first {MAX_CARDS} of {int(here['sentences']):,} sentences, oldest first.")
 else:
     st.subheader("The evidence, by destination", anchor=False)
     st.caption("The sentences that report each destination, oldest first (a sentence naming a city and "
                "its country counts as two reports but is shown once). Pick a destination to see all.")
+    shown = data.evidence_routes(f, None, CARDS_PER_GROUP)
     for i, d in dests.iterrows():
-        ev = maps.evidence(routes[routes["destination_country"] == d["code"]])
+        ev = maps.evidence(shown[shown["destination_country"] == d["code"]])
+        n_sentences = int(counts.loc[d["code"], "sentences"])
         label = (f"{maps.md_escape(d['country'])} ({d['code']}): {maps.plural(int(d['reports']), 'report')} "
                  f"in {maps.plural(int(d['articles']), 'article')}")
         with st.expander(label, expanded=i < 2):
             for _, r in ev.head(CARDS_PER_GROUP).iterrows():
                 _evidence_card(r)
-            if len(ev) > CARDS_PER_GROUP:
-                st.button(f"Show all {len(ev)} sentences for {d['country']}", key=f"all-{d['code']}",
+            if n_sentences > CARDS_PER_GROUP:
+                more = (f"Show all {n_sentences:,} sentences" if n_sentences <= MAX_CARDS
+                        else f"Show {MAX_CARDS} of {n_sentences:,} sentences")
+                st.button(f"{more} for {d['country']}", key=f"all-{d['code']}",
                           on_click=_pick, args=(d["code"],))
 
 # ---------------------------------------------------------------- tables
@@ -209,9 +223,8 @@ st.dataframe(
         "last": st.column_config.DateColumn("Last report", format="YYYY-MM-DD"),
     },
 )
-st.caption(maps.md_escape(maps.source_line(routes)))
+st.caption(maps.md_escape(maps.source_line_from(sources)))
 
-cp = maps.crossing_points(crossings)
 st.subheader("Border crossings named in the articles", anchor=False)
 if cp.empty:
     st.caption("No border crossing is named in the articles of this view.")

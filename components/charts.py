@@ -176,6 +176,43 @@ def _outlet(o) -> str:
 
 # ---------------------------------------------------------------- conflicts
 
+_BASIS = {"story": "same story (rewrites of one report)", "period": "published the same month"}
+
+
+def group_label(kind: str, metric: str, unit: str, key: str) -> str:
+    """A conflict group's stable key: 'metric · unit · story <id>' or '... · published the same month <YYYY-MM>'."""
+    if kind == "story":
+        return f"{metric} · {unit} · story {key}"
+    return f"{metric} · {unit} · {_BASIS['period']} {key}"
+
+
+def group_basis(kind: str, key: str) -> str:
+    """Why a group's figures were compared (shown to readers)."""
+    return _BASIS["story"] if kind == "story" else f"{_BASIS['period']} ({key})"
+
+
+def conflict_members(df: pd.DataFrame, groups: pd.DataFrame) -> set[str]:
+    """Figure ids of ``df`` (a prepared figures frame) in one of ``groups`` (``data.figure_conflicts``):
+    the figures :func:`conflicts` would list, without reading the rest of the view."""
+    if df.empty or groups.empty:
+        return set()
+    keys = {(k, m, u, key) for k, m, u, key in groups[["kind", "metric", "unit", "key"]].itertuples(index=False)}
+    period = df["period"] if "period" in df else pd.Series(None, index=df.index, dtype=object)
+    return {fid for fid, m, u, s, p in zip(df["figure_id"], df["metric"], df["unit"], df["story_id"], period)
+            if ("story", m, u, s) in keys or ("period", m, u, p) in keys}
+
+
+def conflict_frame(rows: pd.DataFrame, groups: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """:func:`conflicts`' frame from ``data.conflict_figures`` rows (prepared; ``gi`` = index into
+    ``groups``, a list of (kind, metric, unit, key)): each row labelled with its group and basis."""
+    if rows.empty:
+        return rows.assign(group=pd.Series(dtype=object), basis=pd.Series(dtype=object)).drop(columns="gi")
+    out = rows.copy()
+    out["group"] = [group_label(*groups[int(i)]) for i in out["gi"]]
+    out["basis"] = [group_basis(groups[int(i)][0], groups[int(i)][3]) for i in out["gi"]]
+    return out.drop(columns="gi").reset_index(drop=True)
+
+
 def conflicts(df: pd.DataFrame) -> pd.DataFrame:
     """Figures that report the same quantity differently, one row per figure and group.
 
@@ -200,7 +237,7 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
     d["_v"] = [(float(v), None if pd.isna(h) else float(h)) for v, h in zip(d["value"], d["value_high"])]
     groups: list[tuple[str, str, pd.DataFrame]] = []
     seen: set[frozenset] = set()
-    for key_col, basis in (("story_id", "same story (rewrites of one report)"), ("period", "published the same month")):
+    for key_col in ("story_id", "period"):
         if key_col not in d:
             continue
         sub = d[d[key_col].notna()]
@@ -211,9 +248,8 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
             if ids in seen:
                 continue
             seen.add(ids)
-            label = f"{metric} · {unit} · {basis.split(' (')[0]} {key}" if key_col == "period" \
-                else f"{metric} · {unit} · story {key}"
-            groups.append((label, basis if key_col == "story_id" else f"{basis} ({key})", g))
+            kind = "story" if key_col == "story_id" else "period"
+            groups.append((group_label(kind, metric, unit, key), group_basis(kind, key), g))
     if not groups:
         return pd.DataFrame(columns=[*df.columns, *cols])
     frames = []
@@ -227,17 +263,57 @@ def conflicts(df: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- charts
 
+def stats(df: pd.DataFrame) -> dict:
+    """What a chart's title and source line say about figure rows: reports, articles, outlets (sorted
+    names, 'Unknown outlet' for none), lo / hi (lowest value, highest value or upper bound), first /
+    last publication date, undated (articles). :func:`group_stats` gives the same from SQL counts."""
+    n = len(df)
+    dates = sorted(p for p in df["published"] if not _is_missing(p)) if n else []
+    hi = df[["value", "value_high"]].max(axis=1).max() if "value_high" in df else df["value"].max()
+    return {
+        "reports": n, "articles": df["article_id"].nunique() if n else 0,
+        "outlets": sorted({_outlet(o) for o in df["outlet"]}),
+        "lo": df["value"].min() if n else None, "hi": hi if n else None,
+        "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
+        "undated": df.loc[df["published"].map(_is_missing), "article_id"].nunique() if n else 0,
+    }
+
+
+def group_stats(groups: pd.DataFrame) -> list[tuple[str, str, dict]]:
+    """(metric, unit, :func:`stats`) per chart from ``data.figure_groups`` (a row per metric, unit
+    and outlet), in :func:`chart_groups` order; figures without a metric are left out."""
+    d = groups[groups["metric"].notna()]
+    out = []
+    for (metric, unit), g in d.groupby(["metric", "unit"], sort=False):
+        dated = g.dropna(subset=["first"])
+        out.append((metric, unit, {
+            "reports": int(g["reports"].sum()), "articles": int(g["articles"].sum()),  # an article has one outlet
+            "outlets": sorted({_outlet(o) for o in g["outlet"]}),
+            "lo": g["lo"].min(), "hi": g["hi"].max(),
+            "first": min(dated["first"]) if len(dated) else None, "last": max(dated["last"]) if len(dated) else None,
+            "undated": int(g["undated"].sum()),
+        }))
+    order = {m: i for i, m in enumerate(metric_ids(d["metric"]))}
+    return sorted(out, key=lambda t: (order.get(t[0], 999), t[1]))
+
+
 def finding(df: pd.DataFrame, metric_id: str | None, unit: str | None, differs: bool = False) -> str:
     """A chart title that states what the marks show (plain text, no article text)."""
+    return finding_from(stats(df), metric_id, unit, differs, df["value_label"].iloc[0] if len(df) == 1 else None)
+
+
+def finding_from(st: dict, metric_id: str | None, unit: str | None, differs: bool = False,
+                 single: str | None = None) -> str:
+    """:func:`finding` from :func:`stats` (``single``: the value label when there is one report)."""
     label = label_for(metric_id)
-    n = len(df)
-    outlets = df["outlet"].map(_outlet).nunique() if n else 0
-    lo, hi = df["value"].min(), df[["value", "value_high"]].max(axis=1).max() if "value_high" in df else df["value"].max()
-    who = f"{n} report{'s' if n != 1 else ''} from {outlets} outlet{'s' if outlets != 1 else ''}"
+    n = st["reports"]
+    outlets = len(st["outlets"]) if n else 0
+    lo, hi = st["lo"], st["hi"]
+    who = f"{n:,} report{'s' if n != 1 else ''} from {outlets} outlet{'s' if outlets != 1 else ''}"
     if n == 0:
         return f"{label}: nothing reported"
     if n == 1:
-        return f"{label}: {df['value_label'].iloc[0]}, {who}"
+        return f"{label}: {single}, {who}"
     if lo == hi:
         return f"{label}: {who} agree on {format_value(lo, unit)}"
     text = f"{label}: {who}, from {format_value(lo, unit)} to {format_value(hi, unit)}"
@@ -408,21 +484,23 @@ def conflict_figure(group: pd.DataFrame, unit: str | None, colours: dict[str, tu
 
 def source_line(df: pd.DataFrame) -> str:
     """'Source: 2 articles from A, B (2022-09-23 to 2022-09-28) ...' (markdown-escaped)."""
-    n_art = df["article_id"].nunique()
-    outlets = sorted({_outlet(o) for o in df["outlet"]})
-    dates = sorted(p for p in df["published"] if not _is_missing(p))
+    return source_line_from(stats(df))
+
+
+def source_line_from(st: dict) -> str:
+    """:func:`source_line` from :func:`stats`."""
+    n_art, outlets, undated = st["articles"], st["outlets"], st["undated"]
     span = ""
-    if dates:
-        span = f" ({dates[0]})" if dates[0] == dates[-1] else f" ({dates[0]} to {dates[-1]})"
-    undated = df.loc[df["published"].map(_is_missing), "article_id"].nunique()
+    if st["first"] is not None:
+        span = f" ({st['first']})" if st["first"] == st["last"] else f" ({st['first']} to {st['last']})"
     shown = outlets[:6]
     more = f" and {len(outlets) - 6} more" if len(outlets) > 6 else ""
     text = (
-        f"Source: {n_art} article{'s' if n_art != 1 else ''} from "
+        f"Source: {n_art:,} article{'s' if n_art != 1 else ''} from "
         + ", ".join(md_text(o) for o in shown) + more + span
     )
     if undated:
-        text += f"; {undated} without a publication date"
+        text += f"; {undated:,} without a publication date"
     return text + ". Figures extracted by rule from each article's text; hover a mark for its sentence."
 
 
@@ -536,6 +614,24 @@ def metric_overview(df: pd.DataFrame, differing: Iterable[str] = ()) -> pd.DataF
     return pd.DataFrame(rows).sort_values(["_order", "unit"]).drop(columns="_order").reset_index(drop=True)
 
 
+def metric_overview_from(groups: list[tuple[str, str, dict]], flagged: Iterable[tuple[str, str]] = ()) -> pd.DataFrame:
+    """:func:`metric_overview` from :func:`group_stats` and the (metric, unit) pairs with reports
+    that differ."""
+    flagged = set(flagged)
+    present = [m for m, _, _ in groups]
+    order = {m: i for i, m in enumerate(metric_ids(present))}
+    rows = [{
+        "_order": order.get(metric, 999), "metric_label": label_for(metric), "metric": metric,
+        "unit": unit_label(unit), "reports": st["reports"], "outlets": len(st["outlets"]),
+        "range": format_value(st["lo"], unit) if st["lo"] == st["hi"]
+        else f"{format_value(st['lo'], unit)} to {format_value(st['hi'], unit)}",
+        "flag": FLAG if (metric, unit) in flagged else "",
+    } for metric, unit, st in groups]
+    if not rows:
+        return pd.DataFrame(columns=["metric_label", "metric", "unit", "reports", "outlets", "range", "flag"])
+    return pd.DataFrame(rows).sort_values(["_order", "unit"]).drop(columns="_order").reset_index(drop=True)
+
+
 def chart_groups(df: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
     """(metric, unit, rows) per chart, in catalogue order."""
     d = df[df["metric"].notna()]
@@ -572,4 +668,9 @@ def charted_groups(groups: list, metric: str | None) -> list:
     with more than one report (a one-dot chart says less than a table row), or all when none has."""
     if metric:
         return list(groups)
-    return [g for g in groups if len(g[2]) >= 2] or list(groups)
+    return [g for g in groups if _size(g[2]) >= 2] or list(groups)
+
+
+def _size(rows) -> int:
+    """Reports in a group: its rows, or :func:`stats`' count."""
+    return rows["reports"] if isinstance(rows, dict) else len(rows)

@@ -295,7 +295,7 @@ def _routes(version: str, f: Filters) -> pd.DataFrame:
             LEFT JOIN places o ON o.place_id = r.origin_place_id
             LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
             WHERE {where}
-            ORDER BY coalesce(a.published, '9999'), r.article_id, r.start""",
+            ORDER BY coalesce(a.published, '9999'), r.article_id, r.start, r."end", r.route_id""",
         params,
     )
 
@@ -326,13 +326,290 @@ def _crossings(version: str, f: Filters) -> pd.DataFrame:
             JOIN places p ON p.place_id = m.place_id AND p.kind = 'border_crossing'
             JOIN articles a ON a.article_id = m.article_id
             WHERE {where}
-            ORDER BY p.name, a.published""",
+            ORDER BY p.name, a.published, m.article_id, m.start, m."end" """,
         params,
     )
 
 
 def crossings(f: Filters = Filters()) -> pd.DataFrame:
     return _crossings(_version(), f)
+
+
+# ---------------------------------------------------------------- Routes page aggregates
+# The Routes page draws from these instead of a row per route (~600k at 100k articles). Each
+# equals what components/maps.py computes from the row frames above (tests/app/test_route_aggregates.py).
+
+_ROUTE_JOINS = """FROM routes r
+            JOIN articles a ON a.article_id = r.article_id
+            JOIN places d ON d.place_id = r.destination_place_id
+            LEFT JOIN places o ON o.place_id = r.origin_place_id
+            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country"""
+# A route's position in the order of :func:`routes` as one string (char(1) sorts below any text, so
+# comparing these strings compares the tuples): min() of it picks a group's first row.
+_ROUTE_KEY = ("coalesce(a.published, '9999') || char(1) || r.article_id || char(1) || printf('%012d', r.start)"
+              " || char(1) || printf('%012d', r.\"end\") || char(1) || r.route_id")
+_O_STATED = "(o.place_id IS NOT NULL AND o.lat IS NOT NULL AND o.lon IS NOT NULL)"
+_MODE_KEY = "CASE WHEN trim(r.mode) IN ('land', 'air') THEN trim(r.mode) ELSE 'unknown' END"
+_REPORT_KEY = "r.article_id || ':' || r.start"
+# Newest first, undated last, then article id: the order of maps._top_sources.
+_NEWEST_FIRST = "published IS NULL, published DESC, article_id"
+MAX_SOURCES = 4  # source lines per hover label (maps.MAX_SOURCES_IN_HOVER)
+
+
+@st.cache_data(**_CACHE)
+def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
+    where, params = f.sql("a")
+    # c (the country's place) is the same on every row of a group, so its bare columns are safe.
+    counts = _frame(
+        f"""SELECT r.destination_country AS code, coalesce(c.name, r.destination_country) AS country,
+                   count(DISTINCT {_REPORT_KEY}) AS reports, count(DISTINCT r.article_id) AS articles,
+                   count(DISTINCT r.person) AS people,
+                   max({_MODE_KEY} = 'land') AS land, max({_MODE_KEY} = 'air') AS air,
+                   max({_MODE_KEY} = 'unknown') AS unknown,
+                   min(a.published) AS first, max(a.published) AS last, c.lat AS lat, c.lon AS lon,
+                   count(*) AS routes,
+                   count(DISTINCT r.article_id || char(1) || r.start || char(1) || r."end") AS sentences
+            {_ROUTE_JOINS}
+            WHERE r.destination_country IS NOT NULL AND {where}
+            GROUP BY r.destination_country
+            ORDER BY reports DESC, articles DESC, country, code""",
+        params,
+    )
+    # No point for the country in the gazetteer: its flows end at the first route's destination place.
+    for i in counts.index[counts["lat"].isna() | counts["lon"].isna()]:
+        first = connection().execute(
+            f"""SELECT d.lat, d.lon {_ROUTE_JOINS} WHERE r.destination_country = ? AND {where}
+                ORDER BY {_ROUTE_ORDER} LIMIT 1""", [counts.at[i, "code"], *params]).fetchone()
+        counts.loc[i, ["lat", "lon"]] = first
+    return counts
+
+
+def route_destinations(f: Filters = Filters()) -> pd.DataFrame:
+    """Per destination country, most reported first: code, country, reports, articles, people,
+    land / air / unknown (0/1: a route of that mode exists), first / last (published dates), lat / lon
+    (the point its flows end at), routes and sentences (distinct evidence sentences).
+    ``maps.destination_table`` turns it into ``maps.destinations(routes(f))``."""
+    return _route_destinations(_version(), f)
+
+
+@st.cache_data(**_CACHE)
+def _flow_counts(version: str, f: Filters) -> pd.DataFrame:
+    where, params = f.sql("a")
+    flow = f"""SELECT CASE WHEN {_O_STATED} THEN o.place_id ELSE '__unstated__' END AS o_key,
+                      r.destination_country AS code, {_MODE_KEY} AS mode_key"""
+    counts = _frame(
+        f"""{flow}, min({_ROUTE_KEY}) AS k,
+                   CASE WHEN {_O_STATED} THEN o.name END AS o_label, o.lat AS o_lat, o.lon AS o_lon,
+                   {_O_STATED} AS o_stated, coalesce(c.name, r.destination_country) AS country,
+                   coalesce(c.lat, d.lat) AS d_lat, coalesce(c.lon, d.lon) AS d_lon,
+                   count(DISTINCT {_REPORT_KEY}) AS reports, count(DISTINCT r.article_id) AS articles
+            {_ROUTE_JOINS}
+            WHERE r.person IS NULL AND {where}
+            GROUP BY 1, 2, 3 ORDER BY k""",
+        params,
+    )
+    sources = _frame(
+        f"""WITH fa AS ({flow}, r.article_id, a.outlet, a.published, a.title
+                        {_ROUTE_JOINS} WHERE r.person IS NULL AND {where} GROUP BY 1, 2, 3, r.article_id),
+            rk AS (SELECT *, row_number() OVER (PARTITION BY o_key, code, mode_key ORDER BY {_NEWEST_FIRST}) AS rn
+                   FROM fa)
+            SELECT o_key, code, mode_key, outlet, published, title FROM rk WHERE rn <= ? ORDER BY rn""",
+        [*params, MAX_SOURCES],
+    )
+    return counts.drop(columns="k").assign(sources=_listed(counts, sources, ["o_key", "code", "mode_key"]))
+
+
+def _listed(groups: pd.DataFrame, rows: pd.DataFrame, keys: list[str],
+            cols: tuple[str, ...] = ("outlet", "published", "title")) -> list[list[tuple]]:
+    """For each row of ``groups``, the ``cols`` tuples of ``rows`` with the same ``keys``, in order."""
+    lists: dict[tuple, list[tuple]] = {}
+    for r in rows.itertuples(index=False):
+        d = r._asdict()
+        lists.setdefault(tuple(_nan_none(d[k]) for k in keys), []).append(tuple(_nan_none(d[c]) for c in cols))
+    return [lists.get(tuple(_nan_none(v) for v in key), []) for key in groups[keys].itertuples(index=False)]
+
+
+def _nan_none(v: object) -> object:
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+def flow_counts(f: Filters = Filters()) -> pd.DataFrame:
+    """General flows (routes without a person) per origin key, destination country and mode, in
+    order of first appearance: the first route's origin label / point, country and end point,
+    reports, articles and ``sources`` (up to MAX_SOURCES (outlet, published, title) of distinct
+    articles, newest first). ``maps.flows_from_counts`` draws the hover labels."""
+    return _flow_counts(_version(), f)
+
+
+@st.cache_data(**_CACHE)
+def _route_sources(version: str, f: Filters) -> dict:
+    where, params = f.sql("a")
+    # The articles with a route (one index probe per article, not a row per route).
+    outlets = _frame(
+        f"""SELECT a.outlet, count(*) AS n, min(coalesce(a.published, '9999') || char(1) || a.article_id) AS k,
+                   min(a.published) AS first, max(a.published) AS last
+            FROM articles a
+            WHERE {where} AND EXISTS (SELECT 1 FROM routes r JOIN places d ON d.place_id = r.destination_place_id
+                                      WHERE r.article_id = a.article_id)
+            GROUP BY a.outlet ORDER BY n DESC, k""",
+        params,
+    )
+    n_routes = connection().execute(f"SELECT count(*) {_ROUTE_JOINS} WHERE {where}", params).fetchone()[0]
+    dated = outlets.dropna(subset=["first"])
+    return {
+        "articles": int(outlets["n"].sum()), "routes": int(n_routes),
+        "outlets": [o for o in outlets["outlet"] if o is not None and o == o],
+        "first": min(dated["first"]) if len(dated) else None,
+        "last": max(dated["last"]) if len(dated) else None,
+    }
+
+
+def route_sources(f: Filters = Filters()) -> dict:
+    """What a Routes source line says: articles and routes counted, outlets (most articles first)
+    and the first / last publication date (``maps.source_summary`` of the route rows)."""
+    return _route_sources(_version(), f)
+
+
+_ROUTE_COLS = """r.route_id, r.article_id, r.article_id || ':' || r.start AS report_key, r.mode, r.person, r.start, r."end", r.rule, r.confidence,
+                   r.distance_km, r.destination_country,
+                   d.place_id AS dest_id, d.name AS dest_name, d.kind AS dest_kind,
+                   d.lat AS dest_lat, d.lon AS dest_lon,
+                   o.place_id AS origin_id, o.name AS origin_name, o.country_code AS origin_country,
+                   o.lat AS origin_lat, o.lon AS origin_lon,
+                   coalesce(c.name, r.destination_country) AS country_name,
+                   c.lat AS country_lat, c.lon AS country_lon,
+                   a.outlet, a.published, a.title,
+                   substr(a.text, r.start + 1, r."end" - r.start) AS evidence"""
+_ROUTE_ORDER = """coalesce(a.published, '9999'), r.article_id, r.start, r."end", r.route_id"""
+
+
+@st.cache_data(**_CACHE)
+def _evidence_routes(version: str, f: Filters, code: str | None, per_country: int) -> pd.DataFrame:
+    where, params = f.sql("a")
+    one = "AND r.destination_country = ?" if code else "AND r.destination_country IS NOT NULL"
+    extra = [code] if code else []
+    # The first ``per_country`` sentences (article, start, end) of each destination, in route order,
+    # then every route of those sentences (maps.evidence merges a sentence's routes into one card).
+    return _frame(
+        f"""WITH s AS (
+                SELECT DISTINCT r.destination_country AS code, r.article_id, r.start, r."end",
+                       coalesce(a.published, '9999') AS p
+                {_ROUTE_JOINS} WHERE {where} {one}),
+            w AS (SELECT code, article_id, start, "end",
+                         row_number() OVER (PARTITION BY code ORDER BY p, article_id, start, "end") AS rn FROM s),
+            t AS MATERIALIZED (SELECT * FROM w WHERE rn <= ?)
+            SELECT {_ROUTE_COLS}
+            FROM t CROSS JOIN routes r ON r.article_id = t.article_id AND r.start = t.start AND r."end" = t."end"
+                                      AND r.destination_country = t.code
+            JOIN articles a ON a.article_id = r.article_id
+            JOIN places d ON d.place_id = r.destination_place_id
+            LEFT JOIN places o ON o.place_id = r.origin_place_id
+            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
+            WHERE {where}
+            ORDER BY {_ROUTE_ORDER}""",
+        [*params, *extra, per_country, *params],
+    )
+
+
+def evidence_routes(f: Filters = Filters(), code: str | None = None, per_country: int = 5) -> pd.DataFrame:
+    """Route rows (columns of :func:`routes`) of the first ``per_country`` evidence sentences of each
+    destination country (of ``code`` only when given), in route order: what the evidence cards show,
+    without a row per route of the whole view."""
+    return _evidence_routes(_version(), f, code, per_country)
+
+
+MAX_JOURNEYS = 50  # named journeys drawn one by one; above this, the most reported paths
+
+
+@st.cache_data(**_CACHE)
+def _person_routes(version: str, f: Filters, limit: int) -> tuple[pd.DataFrame, int]:
+    where, params = f.sql("a")
+    con = connection()
+    total = con.execute(f"SELECT count(*) {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where}",
+                        params).fetchone()[0]
+    if total <= limit:
+        rows = _frame(f"SELECT {_ROUTE_COLS} {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where} "
+                      f"ORDER BY {_ROUTE_ORDER}", params)
+        return rows.assign(reports=1), total
+    # Too many to draw one by one: one row per person, origin and destination place (its first
+    # report's fields), the most reported ``limit`` of them.
+    rows = _frame(
+        f"""WITH g AS (
+                SELECT r.route_id, min({_ROUTE_KEY}) AS k, count(*) AS reports
+                {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where}
+                GROUP BY r.person, r.origin_place_id, r.destination_place_id
+                ORDER BY reports DESC, k LIMIT ?)
+            SELECT {_ROUTE_COLS}, g.reports
+            FROM g CROSS JOIN routes r ON r.route_id = g.route_id
+            JOIN articles a ON a.article_id = r.article_id
+            JOIN places d ON d.place_id = r.destination_place_id
+            LEFT JOIN places o ON o.place_id = r.origin_place_id
+            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
+            ORDER BY g.reports DESC, g.k""",
+        [*params, limit],
+    )
+    return rows, total
+
+
+def person_routes(f: Filters = Filters(), limit: int = MAX_JOURNEYS) -> tuple[pd.DataFrame, int]:
+    """(rows, total): the routes of named people (columns of :func:`routes` plus ``reports``) and
+    how many there are. Up to ``limit`` routes: every one (``reports`` = 1), in route order. Above:
+    one row per person, origin and destination place (its first route, ``reports`` = routes on that
+    path), the ``limit`` most reported."""
+    return _person_routes(_version(), f, limit)
+
+
+MAX_CROSSING_FIGURES = 20  # figures listed per border crossing in the table
+
+
+@st.cache_data(**_CACHE)
+def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame:
+    where, params = f.sql("a")
+    # One query (the figures-in-the-sentence lookup runs once per mention): per crossing a "count"
+    # row, its first figures ("fig" rows) and its newest articles ("src" rows), told apart by kind.
+    rows = _frame(
+        f"""WITH cm AS MATERIALIZED (
+                SELECT p.place_id, p.name, p.country_code, p.lat, p.lon, m.article_id, m.start, m."end",
+                       a.outlet, a.published, a.title,
+                       (SELECT trim(group_concat(fg.raw || ' (' || fg.unit || ')', '; ')) FROM figures fg
+                         WHERE fg.article_id = m.article_id AND fg.sentence_start <= m.start
+                           AND fg.sentence_end >= m."end") AS fh
+                FROM place_mentions m
+                JOIN places p ON p.place_id = m.place_id AND p.kind = 'border_crossing'
+                JOIN articles a ON a.article_id = m.article_id
+                WHERE {where}),
+            figs AS (SELECT place_id, fh, outlet, published,
+                            row_number() OVER (PARTITION BY place_id
+                                ORDER BY published IS NULL, published, article_id, start, "end") AS rn
+                     FROM cm WHERE fh IS NOT NULL AND fh != ''),
+            arts AS (SELECT place_id, article_id, outlet, published, title FROM cm GROUP BY place_id, article_id),
+            srcs AS (SELECT *, row_number() OVER (PARTITION BY place_id ORDER BY {_NEWEST_FIRST}) AS rn FROM arts)
+            SELECT 'count' AS kind, place_id, name, country_code, lat, lon, count(*) AS mentions,
+                   count(DISTINCT article_id) AS articles, sum(fh IS NOT NULL AND fh != '') AS n_figures,
+                   NULL AS fh, NULL AS outlet, NULL AS published, NULL AS title, 0 AS rn
+            FROM cm GROUP BY place_id
+            UNION ALL
+            SELECT 'fig', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, fh, outlet, published, NULL, rn
+            FROM figs WHERE rn <= ?
+            UNION ALL
+            SELECT 'src', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, outlet, published, title, rn
+            FROM srcs WHERE rn <= ?
+            ORDER BY kind, place_id, rn""",
+        [*params, max_figures, MAX_SOURCES],
+    )
+    counts = rows[rows["kind"] == "count"].drop(columns=["kind", "fh", "outlet", "published", "title", "rn"])
+    counts = counts.reset_index(drop=True).astype({"mentions": int, "articles": int, "n_figures": int})
+    return counts.assign(
+        figures=_listed(counts, rows[rows["kind"] == "fig"], ["place_id"], ("fh", "outlet", "published")),
+        sources=_listed(counts, rows[rows["kind"] == "src"], ["place_id"]))
+
+
+def crossing_counts(f: Filters = Filters(), max_figures: int = MAX_CROSSING_FIGURES) -> pd.DataFrame:
+    """Per border crossing (by place id): name, country_code, lat, lon, mentions, articles, n_figures
+    (mentions with a figure in their sentence), ``figures`` (the first ``max_figures`` of those as
+    (figures, outlet, published), oldest first) and ``sources`` (as in :func:`flow_counts`).
+    ``maps.crossing_table`` turns it into ``maps.crossing_points(crossings(f))``."""
+    return _crossing_counts(_version(), f, max_figures)
 
 
 @st.cache_data(**_BIG)
@@ -353,6 +630,237 @@ def _figures(version: str, f: Filters) -> pd.DataFrame:
 def figures(f: Filters = Filters()) -> pd.DataFrame:
     """Every figure with its article's outlet and date and the sentence it came from."""
     return _figures(_version(), f)
+
+
+# ---------------------------------------------------------------- Numbers page aggregates
+# The Numbers page draws from these instead of a row per figure (~900k at 100k articles); they
+# equal what components/charts.py computes from :func:`figures` (tests/app/test_aggregates.py).
+
+_FIGURE_COLS = """fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit, fg.counts, fg.raw,
+                   fg.metric, fg.approximate, fg.start, fg."end", fg.rule, fg.confidence,
+                   a.outlet, a.published, a.title, a.story_id,
+                   substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence"""
+# The month charts.prepare gives a figure ('YYYY-MM' of a valid 'YYYY-MM-DD' date, else NULL).
+_PERIOD = "CASE WHEN date(a.published) = a.published THEN substr(a.published, 1, 7) END"
+_FIGURE_ORDER = "coalesce(a.published, '9999'), fg.article_id, fg.start"
+
+
+def _figure_where(f: Filters, metric: str | None) -> tuple[str, list]:
+    where, params = f.sql("a")
+    if metric:
+        return f"fg.metric = ? AND {where}", [metric, *params]
+    return where, params
+
+
+@st.cache_data(**_CACHE)
+def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame:
+    where, params = _figure_where(f, metric)
+    one = "WHERE fg.metric = ?" if metric else ""
+    # Figures grouped per article first (one article lookup per article, metric and unit instead of
+    # one per figure); with a filter, articles are narrowed first instead.
+    if f.active:
+        per_article = f"""SELECT fg.article_id, fg.metric, fg.unit, count(*) AS n, min(fg.value) AS lo,
+                                 max(max(fg.value, coalesce(fg.value_high, fg.value))) AS hi, a.outlet, a.published
+                          FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {where}
+                          GROUP BY fg.article_id, fg.metric, fg.unit"""
+    else:
+        per_article = f"""SELECT x.*, a.outlet, a.published
+                          FROM (SELECT fg.article_id, fg.metric, fg.unit, count(*) AS n, min(fg.value) AS lo,
+                                       max(max(fg.value, coalesce(fg.value_high, fg.value))) AS hi
+                                FROM figures fg {one} GROUP BY fg.article_id, fg.metric, fg.unit) x
+                          JOIN articles a ON a.article_id = x.article_id"""
+        params = [metric] if metric else []
+    return _frame(
+        f"""WITH y AS MATERIALIZED ({per_article})
+            SELECT 'group' AS kind, metric, unit, outlet, sum(n) AS reports, count(*) AS articles,
+                   min(lo) AS lo, max(hi) AS hi,
+                   min(CASE WHEN published != '' THEN published END) AS first,
+                   max(CASE WHEN published != '' THEN published END) AS last,
+                   sum(coalesce(published, '') = '') AS undated
+            FROM y GROUP BY metric, unit, outlet
+            UNION ALL
+            SELECT 'total', NULL, NULL, NULL, coalesce(sum(n), 0), count(DISTINCT article_id),
+                   coalesce(sum(CASE WHEN metric IS NULL THEN n END), 0), count(DISTINCT outlet), NULL, NULL, NULL
+            FROM y  -- the totals row: lo = figures without a metric, hi = named outlets
+            ORDER BY kind, metric, unit, outlet""",
+        params,
+    )
+
+
+def figure_groups(f: Filters = Filters(), metric: str | None = None) -> pd.DataFrame:
+    """Per metric (NULL: no metric), unit and outlet of the view: reports (figures), articles, lo / hi
+    (lowest value, highest value or upper bound), first / last publication date and undated
+    articles. ``charts.group_stats`` merges the outlets of each metric and unit."""
+    counts = _figure_counts(_version(), f, metric)
+    return counts[counts["kind"] == "group"].drop(columns="kind").reset_index(drop=True)
+
+
+def figure_totals(f: Filters = Filters(), metric: str | None = None) -> dict:
+    """Counts of the view: figures, other (without a metric), articles, outlets (named)."""
+    counts = _figure_counts(_version(), f, metric)
+    t = counts[counts["kind"] == "total"].iloc[0]
+    return {"figures": int(t["reports"]), "other": int(t["lo"]), "articles": int(t["articles"]),
+            "outlets": int(t["hi"])}
+
+
+@st.cache_data(**_CACHE)
+def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.DataFrame, int]:
+    where, params = _figure_where(f, metric)
+    # charts.conflicts in SQL: figures of one metric and unit from one story, or published the same
+    # month, from 2+ articles with 2+ different values; a month group equal to a story group is
+    # listed once (as the story's).
+    sql = f"""WITH v AS MATERIALIZED (
+                SELECT fg.figure_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.article_id,
+                       a.story_id, {_PERIOD} AS period
+                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                WHERE fg.metric IS NOT NULL AND {where}),
+            sg AS MATERIALIZED (
+                   SELECT metric, unit, story_id AS key, count(*) AS figures, count(DISTINCT article_id) AS articles
+                   FROM v WHERE story_id IS NOT NULL GROUP BY metric, unit, story_id),
+            sv AS (SELECT metric, unit, story_id AS key, count(*) AS vals
+                   FROM (SELECT DISTINCT metric, unit, story_id, value, value_high FROM v WHERE story_id IS NOT NULL)
+                   GROUP BY metric, unit, story_id),
+            pg AS (SELECT metric, unit, period AS key, count(*) AS figures, count(DISTINCT article_id) AS articles,
+                          count(DISTINCT story_id) AS stories, count(story_id) AS with_story, min(story_id) AS story
+                   FROM v WHERE period IS NOT NULL GROUP BY metric, unit, period),
+            pv AS (SELECT metric, unit, period AS key, count(*) AS vals
+                   FROM (SELECT DISTINCT metric, unit, period, value, value_high FROM v WHERE period IS NOT NULL)
+                   GROUP BY metric, unit, period),
+            flagged AS MATERIALIZED (
+                SELECT 'story' AS kind, sg.metric, sg.unit, sg.key, sg.figures, sg.articles
+                FROM sg JOIN sv ON sv.metric = sg.metric AND sv.unit = sg.unit AND sv.key = sg.key
+                WHERE sg.articles >= 2 AND sv.vals >= 2
+                UNION ALL
+                SELECT 'period', pg.metric, pg.unit, pg.key, pg.figures, pg.articles
+                FROM pg JOIN pv ON pv.metric = pg.metric AND pv.unit = pg.unit AND pv.key = pg.key
+                WHERE pg.articles >= 2 AND pv.vals >= 2
+                  AND NOT (pg.stories = 1 AND pg.with_story = pg.figures AND pg.figures =
+                           (SELECT sg.figures FROM sg WHERE sg.metric = pg.metric AND sg.unit = pg.unit
+                              AND sg.key = pg.story)))
+            SELECT kind, metric, unit, key, figures, articles,
+                   (SELECT count(*) FROM v WHERE (v.metric, v.unit, v.story_id) IN
+                        (SELECT metric, unit, key FROM flagged WHERE kind = 'story')
+                     OR (v.metric, v.unit, v.period) IN
+                        (SELECT metric, unit, key FROM flagged WHERE kind = 'period')) AS differing
+            FROM flagged ORDER BY kind = 'period', metric, unit, key"""
+    groups = _frame(sql, params)
+    n_differing = int(groups["differing"].iloc[0]) if len(groups) else 0
+    return groups.drop(columns="differing"), n_differing
+
+
+def figure_conflicts(f: Filters = Filters(), metric: str | None = None) -> tuple[pd.DataFrame, int]:
+    """(groups, n): the groups of reports that differ (``charts.conflicts``), in its order: kind
+    ('story' or 'period'), metric, unit, key (story id or 'YYYY-MM'), figures, articles; and how many
+    figures are in at least one of them."""
+    return _figure_conflicts(_version(), f, metric)
+
+
+@st.cache_data(**_CACHE)
+def _group_figures(version: str, f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.DataFrame, int]:
+    where, params = f.sql("a")
+    cond = f"fg.metric = ? AND fg.unit = ? AND {where}"
+    # Row rn (0-based, figures order) of n is kept when it starts one of ``limit`` equal slices:
+    # every row when n <= limit, else ``limit`` rows evenly spread over the publication order.
+    rows = _frame(
+        f"""WITH o AS (
+                SELECT fg.rowid AS id, row_number() OVER (ORDER BY {_FIGURE_ORDER}) - 1 AS rn,
+                       count(*) OVER () AS n
+                FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {cond}),
+            pick AS MATERIALIZED (SELECT id, rn, n FROM o WHERE rn = 0 OR (rn * ?) / n != ((rn - 1) * ?) / n)
+            SELECT {_FIGURE_COLS}, pick.n AS _total
+            FROM pick CROSS JOIN figures fg ON fg.rowid = pick.id JOIN articles a ON a.article_id = fg.article_id
+            ORDER BY pick.rn""",
+        [metric, unit, *params, limit, limit],
+    )
+    total = int(rows["_total"].iloc[0]) if len(rows) else 0
+    return rows.drop(columns="_total"), total
+
+
+def group_figures(f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """(rows, total): the figures of one metric and unit (columns of :func:`figures`, in its order)
+    and how many there are; above ``limit``, ``limit`` of them evenly spread over that order
+    (publication date), so a chart of a large view still spans its dates."""
+    return _group_figures(_version(), f, metric, unit, limit)
+
+
+@st.cache_data(**_CACHE)
+def _table_figures(version: str, f: Filters, metric: str | None, other: bool, order: tuple[str, ...],
+                   limit: int) -> tuple[pd.DataFrame, int]:
+    where, params = _figure_where(f, metric)
+    if other:
+        where += " AND fg.metric IS NULL"
+    # charts.table_frame's order: catalogue order of the metric (none last), date (undated last),
+    # outlet, position; ties in figures order.
+    rank = ("CASE WHEN fg.metric IS NULL THEN ? " + "".join("WHEN fg.metric = ? THEN ? " for _ in order)
+            + "ELSE ? END")
+    rank_params = [len(order) + 1, *[x for i, m in enumerate(order) for x in (m, i)], len(order)]
+    rows = _frame(
+        f"""WITH pick AS MATERIALIZED (
+                SELECT fg.rowid AS id, {rank} AS rk, a.published AS p, a.outlet AS o, fg.start AS s,
+                       fg.metric AS m, fg.article_id AS aid
+                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                WHERE {where}
+                ORDER BY rk, p IS NULL, p, o IS NULL, o, s, m, coalesce(p, '9999'), aid, s LIMIT ?)
+            SELECT {_FIGURE_COLS}
+            FROM pick CROSS JOIN figures fg ON fg.rowid = pick.id JOIN articles a ON a.article_id = fg.article_id
+            ORDER BY pick.rk, pick.p IS NULL, pick.p, pick.o IS NULL, pick.o, pick.s, pick.m,
+                     coalesce(pick.p, '9999'), pick.aid, pick.s""",
+        [*rank_params, *params, limit],
+    )
+    total = connection().execute(
+        f"SELECT count(*) FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {where}",
+        params).fetchone()[0]
+    return rows, total
+
+
+def table_figures(f: Filters, metric: str | None, order, limit: int, other: bool = False) -> tuple[pd.DataFrame, int]:
+    """(rows, total): the first ``limit`` figures of the view (only those without a metric with
+    ``other``) in the order of ``charts.table_frame`` (``order``: metric ids in catalogue order),
+    and how many the view holds."""
+    return _table_figures(_version(), f, metric, other, tuple(order), limit)
+
+
+@st.cache_data(**_CACHE)
+def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, str, str], ...],
+                      per_group: int) -> pd.DataFrame:
+    where, params = f.sql("a")
+    # Rows of the given (kind, metric, unit, key) groups, ``per_group`` each, in charts.conflicts'
+    # order inside a group (value, date, outlet; ties in figures order). Articles are found by story
+    # (index articles_story) or by month (a range on articles_published / articles_outlet).
+    # "+": never walk figures_metric here (every figure of the metric, per article).
+    figs = "JOIN figures fg ON fg.article_id = a.article_id AND +fg.metric = g.metric AND +fg.unit = g.unit"
+    return _frame(
+        f"""WITH g AS (SELECT json_extract(j.value, '$[0]') AS kind, json_extract(j.value, '$[1]') AS metric,
+                              json_extract(j.value, '$[2]') AS unit, json_extract(j.value, '$[3]') AS key,
+                              CAST(j.key AS INTEGER) AS gi
+                       FROM json_each(?) j),
+            hits AS (
+                SELECT g.gi, fg.rowid AS id, fg.value, a.published, a.outlet, fg.article_id, fg.start
+                FROM g CROSS JOIN articles a ON a.story_id = g.key {figs}
+                WHERE g.kind = 'story' AND {where}
+                UNION ALL
+                SELECT g.gi, fg.rowid, fg.value, a.published, a.outlet, fg.article_id, fg.start
+                FROM g CROSS JOIN articles a ON a.published >= g.key || '-01' AND a.published < g.key || '-32' {figs}
+                WHERE g.kind = 'period' AND {_PERIOD} = g.key AND {where}),
+            m AS (SELECT gi, id, count(*) OVER (PARTITION BY gi) AS n,
+                         row_number() OVER (PARTITION BY gi ORDER BY value, published IS NULL, published,
+                             outlet IS NULL, outlet, coalesce(published, '9999'), article_id, start) - 1 AS rn
+                  FROM hits)
+            SELECT m.gi, {_FIGURE_COLS}
+            FROM m CROSS JOIN figures fg ON fg.rowid = m.id JOIN articles a ON a.article_id = fg.article_id
+            WHERE m.rn = 0 OR m.rn = m.n - 1 OR (m.rn * ?) / (m.n - 1) != ((m.rn - 1) * ?) / (m.n - 1)
+            ORDER BY m.gi, m.rn""",
+        [json.dumps([list(g) for g in groups]), *params, *params, per_group - 1, per_group - 1],
+    )
+
+
+def conflict_figures(f: Filters, groups, per_group: int) -> pd.DataFrame:
+    """The figures (columns of :func:`figures` plus ``gi``, the group's index in ``groups``) of the
+    given conflict groups ((kind, metric, unit, key) as :func:`figure_conflicts` lists them), lowest
+    value first: all of a group of up to ``per_group`` (at least 2), else ``per_group`` of them
+    evenly spread from its lowest to its highest value."""
+    per_group = max(2, per_group)
+    return _conflict_figures(_version(), f, tuple(tuple(str(x) for x in g) for g in groups), per_group)
 
 
 @st.cache_data(**_CACHE)

@@ -1,6 +1,8 @@
 """The Routes map: plotly geo figure of reported flows, border crossings and named journeys.
 
-Pure functions from the frames ``data.routes(f)`` and ``data.crossings(f)`` return
+Pure functions from the frames ``data.routes(f)`` and ``data.crossings(f)`` return (or from
+the SQL aggregates the page uses at scale: ``data.route_destinations``, ``data.flow_counts``,
+``data.crossing_counts``, ``data.route_sources``, ``data.person_routes``, which equal them)
 to tables and a ``plotly.graph_objects.Figure``; no Streamlit here: the page does the
 layout. Every piece of article text that reaches hover labels
 goes through :func:`hover_text` (plotly renders a subset of HTML in hover text,
@@ -14,6 +16,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,6 +51,7 @@ RUSSIA_POINT = (55.75204, 37.61781)
 UNSTATED_ORIGIN = "Russia (origin not stated)"
 
 MAX_SOURCES_IN_HOVER = 4
+MAX_FLOWS = 120  # flow lines drawn (the most reported); each is two traces
 
 
 # ---------------------------------------------------------------- text helpers
@@ -88,47 +92,87 @@ def _with_points(routes: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _top_sources(group: pd.DataFrame, limit: int = MAX_SOURCES_IN_HOVER) -> list[tuple]:
+    """(outlet, published, title) of the group's distinct articles, newest first (undated last;
+    ties in the group's order), at most ``limit``."""
+    rows = group.drop_duplicates("article_id").sort_values("published", ascending=False, na_position="last",
+                                                          kind="stable")
+    return [(r["outlet"], r["published"], r["title"]) for _, r in rows.head(limit).iterrows()]
+
+
+def _format_sources(sources: Sequence[tuple], n_articles: int, limit: int = MAX_SOURCES_IN_HOVER) -> str:
+    """'Outlet, date: title' lines (escaped) for a hover label, then '… and N more'."""
+    lines = []
+    for outlet, published, title in list(sources)[:limit]:
+        head = f"{clean(outlet) or 'Unknown outlet'}, {clean(published) or 'undated'}"
+        lines.append("• " + hover_text(head, 60, 1) + ": " + hover_text(clean(title) or "(untitled)", 60, 1))
+    if n_articles > limit:
+        lines.append(f"… and {n_articles - limit} more")
+    return "<br>".join(lines)
+
+
 def _sources_lines(group: pd.DataFrame, limit: int = MAX_SOURCES_IN_HOVER) -> str:
     """'Outlet, date: title' lines (escaped) for a hover label, newest first."""
-    rows = group.drop_duplicates("article_id").sort_values("published", ascending=False, na_position="last")
-    lines = []
-    for _, r in rows.head(limit).iterrows():
-        head = f"{clean(r['outlet']) or 'Unknown outlet'}, {clean(r['published']) or 'undated'}"
-        lines.append("• " + hover_text(head, 60, 1) + ": " + hover_text(clean(r["title"]) or "(untitled)", 60, 1))
-    if len(rows) > limit:
-        lines.append(f"… and {len(rows) - limit} more")
-    return "<br>".join(lines)
+    return _format_sources(_top_sources(group, limit), group["article_id"].nunique(), limit)
+
+
+FLOW_COUNT_COLS = ["o_key", "code", "mode_key", "o_label", "o_lat", "o_lon", "o_stated", "country", "d_lat",
+                   "d_lon", "reports", "articles", "sources"]
+
+
+def flow_counts(routes: pd.DataFrame) -> pd.DataFrame:
+    """General flows (routes without a named person) per origin point, destination country and mode,
+    in order of first appearance: the first route's points and labels, reports (sentences), articles,
+    and ``sources`` (see :func:`_top_sources`). ``data.flow_counts`` computes the same in SQL."""
+    df = _with_points(routes)
+    df = df[df["person"].isna()] if not df.empty else df
+    if df.empty:
+        return pd.DataFrame(columns=FLOW_COUNT_COLS)
+    out = []
+    for (o_key, code, mode), g in df.groupby(["o_key", "destination_country", "mode_key"], sort=False, dropna=False):
+        first = g.iloc[0]
+        out.append({
+            "o_key": o_key, "code": code, "mode_key": mode, "o_label": first["o_label"], "o_lat": first["o_lat"],
+            "o_lon": first["o_lon"], "o_stated": bool(first["o_stated"]), "country": first["country_name"],
+            "d_lat": first["d_lat"], "d_lon": first["d_lon"], "reports": g["report_key"].nunique(),
+            "articles": g["article_id"].nunique(), "sources": _top_sources(g),
+        })
+    return pd.DataFrame(out, columns=FLOW_COUNT_COLS)
+
+
+def flows_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """The flows table (see :func:`flows`) from :func:`flow_counts` or ``data.flow_counts``."""
+    cols = ["o_key", "o_label", "o_lat", "o_lon", "o_stated", "code", "country", "d_lat", "d_lon",
+            "mode_key", "reports", "articles", "hover"]
+    if counts.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for _, c in counts.iterrows():
+        stated = bool(c["o_stated"])
+        label = c["o_label"] if stated else UNSTATED_ORIGIN
+        reports, n_articles = int(c["reports"]), int(c["articles"])
+        hover = (
+            f"<b>{hover_text(label, 40, 1)} → {hover_text(c['country'], 40, 1)}</b>"
+            f"<br>{plural(reports, 'report')} in {plural(n_articles, 'article')}, {MODE_STYLE[c['mode_key']][2].lower()}"
+            + ("" if stated else "<br><i>No origin stated: drawn from Moscow</i>")
+            + "<br>" + _format_sources(c["sources"], n_articles)
+        )
+        out.append({
+            "o_key": c["o_key"], "o_label": label,
+            "o_lat": float(c["o_lat"]) if stated else RUSSIA_POINT[0],
+            "o_lon": float(c["o_lon"]) if stated else RUSSIA_POINT[1],
+            "o_stated": stated, "code": c["code"], "country": c["country"],
+            "d_lat": float(c["d_lat"]), "d_lon": float(c["d_lon"]), "mode_key": c["mode_key"],
+            "reports": reports, "articles": n_articles, "hover": hover,
+        })
+    res = pd.DataFrame(out, columns=cols)
+    return res.sort_values(["reports", "code"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def flows(routes: pd.DataFrame) -> pd.DataFrame:
     """General flows (routes without a named person) per origin point, destination country and
     mode: reports = routes rows, articles = distinct articles, hover = escaped label."""
-    cols = ["o_key", "o_label", "o_lat", "o_lon", "o_stated", "code", "country", "d_lat", "d_lon",
-            "mode_key", "reports", "articles", "hover"]
-    df = _with_points(routes)
-    df = df[df["person"].isna()] if not df.empty else df
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    out = []
-    keys = ["o_key", "destination_country", "mode_key"]
-    for (o_key, code, mode), g in df.groupby(keys, sort=False, dropna=False):
-        first = g.iloc[0]
-        reports, n_articles = g["report_key"].nunique(), g["article_id"].nunique()
-        label = MODE_STYLE[mode][2].lower()
-        hover = (
-            f"<b>{hover_text(first['o_label'], 40, 1)} → {hover_text(first['country_name'], 40, 1)}</b>"
-            f"<br>{plural(reports, 'report')} in {plural(n_articles, 'article')}, {label}"
-            + ("" if first["o_stated"] else "<br><i>No origin stated: drawn from Moscow</i>")
-            + "<br>" + _sources_lines(g)
-        )
-        out.append({
-            "o_key": o_key, "o_label": first["o_label"], "o_lat": first["o_lat"], "o_lon": first["o_lon"],
-            "o_stated": bool(first["o_stated"]), "code": code, "country": first["country_name"],
-            "d_lat": first["d_lat"], "d_lon": first["d_lon"], "mode_key": mode,
-            "reports": reports, "articles": n_articles, "hover": hover,
-        })
-    res = pd.DataFrame(out, columns=cols)
-    return res.sort_values(["reports", "code"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return flows_from_counts(flow_counts(routes))
 
 
 def destinations(routes: pd.DataFrame) -> pd.DataFrame:
@@ -158,37 +202,85 @@ def destinations(routes: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def crossing_points(crossings: pd.DataFrame) -> pd.DataFrame:
-    """One row per border crossing: mentions, articles, the figures reported beside it, hover."""
-    cols = ["place_id", "name", "country_code", "lat", "lon", "mentions", "articles", "figures", "hover"]
-    if crossings.empty:
+def destination_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`destinations` from ``data.route_destinations`` (per-country counts made in SQL)."""
+    cols = ["code", "country", "reports", "articles", "people", "modes", "first", "last", "lat", "lon"]
+    if counts.empty:
         return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({
+        "code": counts["code"], "country": counts["country"],
+        "reports": counts["reports"].astype(int), "articles": counts["articles"].astype(int),
+        "people": counts["people"].astype(int),
+        "modes": [[MODE_STYLE[m][2].lower() for m in ("land", "air", "unknown") if r[m]]
+                  for _, r in counts.iterrows()],
+        "first": [pd.to_datetime(d) if isinstance(d, str) else pd.NaT for d in counts["first"]],
+        "last": [pd.to_datetime(d) if isinstance(d, str) else pd.NaT for d in counts["last"]],
+        "lat": counts["lat"].astype(float), "lon": counts["lon"].astype(float),
+    }, columns=cols)
+    return out.reset_index(drop=True)
+
+
+CROSSING_COUNT_COLS = ["place_id", "name", "country_code", "lat", "lon", "mentions", "articles", "n_figures",
+                       "figures", "sources"]
+
+
+def crossing_counts(crossings: pd.DataFrame, max_figures: int | None = None) -> pd.DataFrame:
+    """Per border crossing (sorted by place id): mentions, articles, n_figures (mentions with a figure
+    in their sentence), ``figures`` ((figures, outlet, published) of those, oldest first, at most
+    ``max_figures``) and ``sources`` (see :func:`_top_sources`). ``data.crossing_counts`` in SQL."""
+    if crossings.empty:
+        return pd.DataFrame(columns=CROSSING_COUNT_COLS)
     out = []
     for pid, g in crossings.groupby("place_id", sort=True):
         first = g.iloc[0]
-        figs = []
-        for _, r in g.sort_values("published", na_position="last").iterrows():
-            f = clean(r.get("figures_here"))
-            if f:
-                figs.append((f, clean(r["outlet"]) or "Unknown outlet", clean(r["published"]) or "undated"))
-        lines = [f"<b>{hover_text(first['name'], 40, 1)}</b> border crossing",
-                 f"Mentioned {plural(len(g), 'time')} in {plural(g['article_id'].nunique(), 'article')}"]
-        if figs:
+        figs = [(clean(r.get("figures_here")), r["outlet"], r["published"])
+                for _, r in g.sort_values("published", na_position="last", kind="stable").iterrows()
+                if clean(r.get("figures_here"))]
+        out.append({
+            "place_id": pid, "name": first["name"], "country_code": first["country_code"],
+            "lat": first["lat"], "lon": first["lon"], "mentions": len(g), "articles": g["article_id"].nunique(),
+            "n_figures": len(figs), "figures": figs[:max_figures] if max_figures is not None else figs,
+            "sources": _top_sources(g),
+        })
+    return pd.DataFrame(out, columns=CROSSING_COUNT_COLS)
+
+
+def crossing_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per border crossing: mentions, articles, the figures reported beside it, hover
+    (from :func:`crossing_counts` or ``data.crossing_counts``). When ``figures`` holds fewer than
+    ``n_figures`` entries the figures column ends with '… and N more'."""
+    cols = ["place_id", "name", "country_code", "lat", "lon", "mentions", "articles", "figures", "hover"]
+    if counts.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for _, c in counts.iterrows():
+        figs = [(f, clean(o) or "Unknown outlet", clean(p) or "undated") for f, o, p in c["figures"]]
+        n_figs, mentions, n_articles = int(c["n_figures"]), int(c["mentions"]), int(c["articles"])
+        lines = [f"<b>{hover_text(c['name'], 40, 1)}</b> border crossing",
+                 f"Mentioned {plural(mentions, 'time')} in {plural(n_articles, 'article')}"]
+        if n_figs:
             lines.append("Figures reported in the same sentence:")
             for f, outlet, date in figs[:MAX_SOURCES_IN_HOVER]:
                 lines.append("• " + hover_text(f, 60, 2) + " — " + hover_text(f"{outlet}, {date}", 60, 1))
-            if len(figs) > MAX_SOURCES_IN_HOVER:
-                lines.append(f"… and {len(figs) - MAX_SOURCES_IN_HOVER} more")
+            if n_figs > MAX_SOURCES_IN_HOVER:
+                lines.append(f"… and {n_figs - MAX_SOURCES_IN_HOVER} more")
         else:
             lines.append("No figure reported in the same sentence")
-            lines.append(_sources_lines(g))
+            lines.append(_format_sources(c["sources"], n_articles))
+        listed = "; ".join(f for f, _, _ in figs)
+        if n_figs > len(figs):
+            listed += f"; … and {n_figs - len(figs)} more"
         out.append({
-            "place_id": pid, "name": first["name"], "country_code": first["country_code"],
-            "lat": float(first["lat"]), "lon": float(first["lon"]), "mentions": len(g),
-            "articles": g["article_id"].nunique(), "figures": "; ".join(f for f, _, _ in figs),
-            "hover": "<br>".join(lines),
+            "place_id": c["place_id"], "name": c["name"], "country_code": c["country_code"],
+            "lat": float(c["lat"]), "lon": float(c["lon"]), "mentions": mentions, "articles": n_articles,
+            "figures": listed, "hover": "<br>".join(lines),
         })
     return pd.DataFrame(out, columns=cols)
+
+
+def crossing_points(crossings: pd.DataFrame) -> pd.DataFrame:
+    """One row per border crossing: mentions, articles, the figures reported beside it, hover."""
+    return crossing_table(crossing_counts(crossings))
 
 
 def journeys(routes: pd.DataFrame) -> pd.DataFrame:
@@ -209,6 +301,8 @@ def journeys(routes: pd.DataFrame) -> pd.DataFrame:
             + ("" if r["o_stated"] else "<br><i>No origin stated: drawn from Moscow</i>")
             + f"<br>{hover_text(clean(r['outlet']) or 'Unknown outlet', 60, 1)}, {clean(r['published']) or 'undated'}"
             + f"<br><i>{hover_text(r['evidence'], 64, 3)}</i>"
+            + (f"<br>Reported in {plural(int(r['reports']), 'sentence')} (the first is shown)"
+               if pd.notna(r.get("reports")) and int(r["reports"]) > 1 else "")
         )
         out.append({
             "person": r["person"], "o_label": r["o_label"], "o_lat": r["o_lat"], "o_lon": r["o_lon"],
@@ -255,32 +349,65 @@ def finding_title(dests: pd.DataFrame) -> str:
         return f"{top['country']} is the only reported destination in this view ({plural(total, 'report')})"
     if len(tied) == 2:
         return (f"{tied.iloc[0]['country']} and {tied.iloc[1]['country']} are the most reported destinations "
-                f"({int(top['reports'])} reports each, of {total})")
+                f"({int(top['reports']):,} reports each, of {total:,})")
     if len(tied) > 2:
         return f"{len(tied)} destinations are reported equally often ({plural(int(top['reports']), 'report')} each)"
     second = dests.iloc[1]
-    return (f"{top['country']} is the most reported destination: {int(top['reports'])} of {total} reports, "
-            f"ahead of {second['country']} ({int(second['reports'])})")
+    return (f"{top['country']} is the most reported destination: {int(top['reports']):,} of {total:,} reports, "
+            f"ahead of {second['country']} ({int(second['reports']):,})")
+
+
+def source_summary(routes: pd.DataFrame) -> dict:
+    """What :func:`source_line` says about route rows: articles, routes, outlets (most articles first,
+    ties by first appearance) and first / last publication date. ``data.route_sources`` in SQL."""
+    arts = routes.drop_duplicates("article_id")
+    dates = arts["published"].dropna()
+    return {
+        "articles": len(arts), "routes": len(routes),
+        "outlets": arts["outlet"].dropna().value_counts(sort=False).sort_values(ascending=False, kind="stable")
+        .index.tolist(),
+        "first": dates.min() if len(dates) else None, "last": dates.max() if len(dates) else None,
+    }
+
+
+def source_line_from(summary: dict, max_outlets: int = 4) -> str:
+    """'Source: N articles from A, B and 2 more outlets; ...' (plain text, untrusted outlets inside)."""
+    if not summary["routes"]:
+        return "Source: no articles in this view."
+    outlets = summary["outlets"]
+    named = ", ".join(outlets[:max_outlets])
+    more = len(outlets) - max_outlets
+    outlet_txt = named + (f" and {more} more outlets" if more > 0 else "") if outlets else "unknown outlets"
+    first, last = summary["first"], summary["last"]
+    if first is None:
+        span = ""
+    elif first == last:
+        span = f", published {first}"
+    else:
+        span = f", published {first} to {last}"
+    return (f"Source: {plural(summary['articles'], 'article')} from {outlet_txt}{span}; "
+            f"{plural(summary['routes'], 'route')} extracted from their sentences.")
 
 
 def source_line(routes: pd.DataFrame, max_outlets: int = 4) -> str:
     """'Source: N articles from A, B and 2 more outlets; ...' (plain text, untrusted outlets inside)."""
     if routes.empty:
         return "Source: no articles in this view."
-    arts = routes.drop_duplicates("article_id")
-    outlets = arts["outlet"].dropna().value_counts().index.tolist()
-    named = ", ".join(outlets[:max_outlets])
-    more = len(outlets) - max_outlets
-    outlet_txt = named + (f" and {more} more outlets" if more > 0 else "") if outlets else "unknown outlets"
-    dates = arts["published"].dropna()
-    if not len(dates):
-        span = ""
-    elif dates.min() == dates.max():
-        span = f", published {dates.min()}"
-    else:
-        span = f", published {dates.min()} to {dates.max()}"
-    return (f"Source: {plural(len(arts), 'article')} from {outlet_txt}{span}; "
-            f"{plural(len(routes), 'route')} extracted from their sentences.")
+    return source_line_from(source_summary(routes), max_outlets)
+
+
+def summary_note(n_flows: int, n_journeys: int, n_drawn_journeys: int, max_flows: int = MAX_FLOWS) -> str:
+    """A caption saying what a large view's map leaves out ('' when it draws everything)."""
+    parts = []
+    if n_flows > max_flows:
+        parts.append(f"the {max_flows} most reported of {n_flows:,} flows")
+    if n_journeys > n_drawn_journeys:
+        parts.append(f"the {n_drawn_journeys} most reported paths (person, origin and destination) of "
+                     f"{n_journeys:,} named people's journeys")
+    if not parts:
+        return ""
+    return ("This view is large, so the map draws " + " and ".join(parts)
+            + ". The counts, the tables and the evidence below cover every report.")
 
 
 # ---------------------------------------------------------------- figure
@@ -366,12 +493,40 @@ def label_positions(lats: Sequence[float], lons: Sequence[float]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class MapData:
+    """What the Routes map draws, already aggregated: :func:`destinations`, :func:`flows`,
+    :func:`journeys` and :func:`crossing_points` tables (from route rows, or from the SQL
+    aggregates in components/data.py at scale)."""
+
+    dests: pd.DataFrame
+    flows: pd.DataFrame
+    journeys: pd.DataFrame
+    crossings: pd.DataFrame
+
+
+def map_data(routes: pd.DataFrame, crossings: pd.DataFrame) -> MapData:
+    """The map's tables from route and crossing rows (``data.routes`` / ``data.crossings``)."""
+    return MapData(destinations(routes), flows(routes), journeys(routes), crossing_points(crossings))
+
+
 def route_map(
     routes: pd.DataFrame,
     crossings: pd.DataFrame,
     layers: Sequence[str] = LAYERS,
     selected: str | None = None,
     height: int = 560,
+) -> go.Figure:
+    """The Routes map from route and crossing rows: :func:`draw_map` of :func:`map_data`."""
+    return draw_map(map_data(routes, crossings), layers, selected, height)
+
+
+def draw_map(
+    md: MapData,
+    layers: Sequence[str] = LAYERS,
+    selected: str | None = None,
+    height: int = 560,
+    max_flows: int = MAX_FLOWS,
 ) -> go.Figure:
     """The Routes map. Traces, in drawing order:
 
@@ -385,13 +540,14 @@ def route_map(
     Each trace's ``meta["layer"]`` says what it is (flows, flow-hover, legend, origins, people,
     people-hover, crossings, destinations, base); flows also carry origin, code, mode and reports.
 
-    ``selected`` (an ISO code) outlines that destination and fades flows elsewhere.
+    ``selected`` (an ISO code) outlines that destination and fades flows elsewhere. Only the
+    ``max_flows`` most reported flows are drawn (the page says so when that drops some).
     """
     layers = set(layers)
     fig = go.Figure()
     lats: list[float] = []
     lons: list[float] = []
-    dests = destinations(routes)
+    dests = md.dests
 
     fig.add_trace(go.Choropleth(
         locations=["RUS"], z=[1], locationmode="ISO-3", colorscale=[[0, "#E4E7EC"], [1, "#E4E7EC"]],
@@ -400,7 +556,7 @@ def route_map(
     ))
 
     if "Flows" in layers:
-        fl = flows(routes)
+        fl = md.flows.sort_values("reports", ascending=False, kind="stable").head(max_flows)
         max_r = int(fl["reports"].max()) if len(fl) else 0
         shown_modes: set[str] = set()
         # Draw thin lines last so big flows do not hide them.
@@ -452,7 +608,7 @@ def route_map(
             ))
 
     if "People" in layers:
-        jn = journeys(routes)
+        jn = md.journeys
         for i, (person, g) in enumerate(jn.groupby("person", sort=True)):
             faded = selected is not None and not (g["code"] == selected).any()
             for j, (_, r) in enumerate(g.iterrows()):
@@ -489,7 +645,7 @@ def route_map(
             ))
 
     if "Crossings" in layers:
-        cp = crossing_points(crossings)
+        cp = md.crossings
         if len(cp):
             max_m = int(cp["mentions"].max())
             fig.add_trace(go.Scattergeo(

@@ -116,6 +116,8 @@ CREATE INDEX figures_metric ON figures(metric);
 CREATE INDEX routes_article ON routes(article_id);
 CREATE INDEX routes_country ON routes(destination_country);
 CREATE INDEX mentions_article ON place_mentions(article_id);
+CREATE INDEX articles_outlet ON articles(outlet, published);
+CREATE INDEX articles_story ON articles(story_id);
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, content='quotes', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from components import data
+from components import charts
 from components import overview as ov
 from exodus.pipeline import build
 
@@ -131,3 +132,134 @@ def test_timeline_table_keeps_the_most_recent_articles():
     newest = sorted(arts["published"], reverse=True)[: ov.MAX_TABLE_ROWS]
     assert sorted(table["Published"], reverse=True) == newest
     assert len(ov.timeline_table(arts.head(10))) == 10
+
+
+# ---------------------------------------------------------------- Numbers page aggregates
+
+@pytest.fixture(scope="module")
+def bundled_db(tmp_path_factory) -> Path:
+    """Built here from data/raw: a clean checkout has no data/exodus.sqlite until the app first runs."""
+    db = tmp_path_factory.mktemp("bundled") / "bundled.sqlite"
+    build(ROOT / "data" / "raw", db)
+    return db
+
+
+@pytest.fixture(params=["sample", "heldout", "bundled"])
+def figure_dataset(request, sample_db, heldout_db, bundled_db, monkeypatch) -> Path:
+    """The bundled articles too: its seed articles hold reports that differ."""
+    db = {"sample": sample_db, "heldout": heldout_db, "bundled": bundled_db}[request.param]
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    return db
+
+
+def _figure_views() -> list[tuple[data.Filters, str | None]]:
+    metrics = [None, *data.figure_facets()["metrics"][:2]]
+    return [(f, m) for f in _filters() for m in metrics]
+
+
+def _view(f: data.Filters, metric: str | None) -> pd.DataFrame:
+    figs = charts.prepare(data.figures(f))
+    return figs[figs["metric"] == metric] if metric else figs
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.reset_index(drop=True).astype(object)
+    return df.where(df.notna(), None)
+
+
+def _same(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(_plain(got), _plain(expected), check_dtype=False, check_index_type=False)
+
+
+def test_figure_totals_count_the_view(figure_dataset):
+    for f, metric in _figure_views():
+        view = _view(f, metric)
+        assert data.figure_totals(f, metric) == {
+            "figures": len(view), "other": int(view["metric"].isna().sum()),
+            "articles": view["article_id"].nunique(), "outlets": view["outlet"].nunique()}, (f, metric)
+
+
+def test_group_stats_give_the_chart_titles_source_lines_and_overview_of_the_rows(figure_dataset):
+    charted = 0
+    for f, metric in _figure_views():
+        view = _view(f, metric)
+        expected = charts.chart_groups(view)
+        got = charts.group_stats(data.figure_groups(f, metric))
+        assert [(m, u) for m, u, _ in got] == [(m, u) for m, u, _ in expected], (f, metric)
+        differing = set(charts.conflicts(view)["figure_id"])
+        flagged = set(zip(*data.figure_conflicts(f, metric)[0][["metric", "unit"]].to_dict("list").values()))
+        for (m, u, st), (_, _, rows) in zip(got, expected):
+            hit = bool(set(rows["figure_id"]) & differing)
+            assert hit == ((m, u) in flagged)
+            single = rows["value_label"].iloc[0] if len(rows) == 1 else None
+            assert charts.finding_from(st, m, u, hit, single) == charts.finding(rows, m, u, hit)
+            assert charts.source_line_from(st) == charts.source_line(rows)
+            charted += 1
+        _same(charts.metric_overview_from(got, flagged), charts.metric_overview(view, differing))
+    assert charted > 0
+
+
+def test_conflict_groups_and_rows_equal_those_found_in_the_rows(figure_dataset):
+    found = 0
+    for f, metric in _figure_views():
+        view = _view(f, metric)
+        expected = charts.conflicts(view)
+        groups, n = data.figure_conflicts(f, metric)
+        keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
+        assert [charts.group_label(*k) for k in keys] == list(dict.fromkeys(expected["group"])), (f, metric)
+        assert n == expected["figure_id"].nunique()
+        assert list(groups["figures"]) == list(expected.groupby("group", sort=False).size())
+        assert charts.conflict_members(view, groups) == set(expected["figure_id"])
+        rows = charts.conflict_frame(charts.prepare(data.conflict_figures(f, keys, 10_000)), keys)
+        _same(rows[list(expected.columns)] if len(rows) else rows.iloc[:0], expected if len(rows) else rows.iloc[:0])
+        found += len(groups)
+    if figure_dataset.name == "heldout.sqlite":
+        assert found > 0  # the held-out articles hold reports that differ: the comparison was not empty
+
+
+def test_conflict_rows_beyond_the_cap_span_lowest_to_highest_value(figure_dataset):
+    groups, _ = data.figure_conflicts()
+    if groups.empty:
+        pytest.skip("no reports that differ here")
+    keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
+    full = data.conflict_figures(data.Filters(), keys, 10_000)
+    capped = data.conflict_figures(data.Filters(), keys, 2)
+    assert list(capped["gi"]) == [gi for gi, g in full.groupby("gi") for _ in range(min(2, len(g)))]
+    for gi, g in full.groupby("gi"):
+        got = capped.loc[capped["gi"] == gi, "figure_id"].tolist()
+        assert got == [g["figure_id"].iloc[0], g["figure_id"].iloc[-1]]  # lowest and highest value
+        three = data.conflict_figures(data.Filters(), keys, 3)
+        assert len(three[three["gi"] == gi]) == min(3, len(g))
+
+
+def test_group_figures_are_the_groups_rows_or_an_even_spread_of_them(figure_dataset):
+    checked = 0
+    for f, metric in _figure_views():
+        view = _view(f, metric)
+        for m, u, rows in charts.chart_groups(view):
+            n = len(rows)
+            got, total = data.group_figures(f, m, u, 10_000)
+            assert total == n
+            _same(charts.prepare(got), rows)
+            for limit in {1, 2, max(n - 1, 1)}:
+                picked, total = data.group_figures(f, m, u, limit)
+                keep = [r for r in range(n) if r == 0 or (r * limit) // n != ((r - 1) * limit) // n]
+                assert total == n and len(picked) == min(limit, n)
+                _same(charts.prepare(picked), rows.iloc[keep])
+            checked += 1
+    assert checked > 0
+
+
+def test_table_figures_are_the_tables_first_rows(figure_dataset):
+    order = charts.metric_ids(data.figure_facets()["metrics"])
+    for f, metric in _figure_views():
+        view = _view(f, metric)
+        differing = set(charts.conflicts(view)["figure_id"])
+        got, total = data.table_figures(f, metric, order, 10_000)
+        assert total == len(view)
+        _same(charts.table_frame(charts.prepare(got), differing), charts.table_frame(view, differing))
+        head, _ = data.table_figures(f, metric, order, 2)
+        _same(charts.table_frame(charts.prepare(head)), charts.table_frame(view).head(2))
+        other, n_other = data.table_figures(f, metric, order, 10_000, other=True)
+        assert n_other == int(view["metric"].isna().sum())
+        _same(charts.table_frame(charts.prepare(other)), charts.table_frame(view[view["metric"].isna()]))
