@@ -992,8 +992,10 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
     params = list(params)
     if not match:
         ids = con.execute(
-            f"""SELECT qt.rowid FROM quotes qt JOIN articles a ON a.article_id = qt.article_id WHERE {where}
-                ORDER BY coalesce(a.published, '9999'), qt.article_id, qt.start LIMIT ?""",
+            # articles first, in the articles_date index's order, then each one's quotes by
+            # (article_id, start): the LIMIT stops the walk, with no sort of every quote
+            f"""SELECT qt.rowid FROM articles a JOIN quotes qt ON qt.article_id = a.article_id WHERE {where}
+                ORDER BY coalesce(a.published, '9999'), a.article_id, qt.start LIMIT ?""",
             [*params, limit + 1]).fetchall()
         total, ranked = (len(ids) if len(ids) <= limit else None), False
         ids = [r[0] for r in ids[:limit]]

@@ -109,7 +109,7 @@ CREATE TABLE routes (
     confidence REAL
 );
 CREATE TABLE skipped (file TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_article ON quotes(article_id, start);
 CREATE INDEX quotes_speaker ON quotes(speaker);
 CREATE INDEX figures_article ON figures(article_id);
 CREATE INDEX figures_metric ON figures(metric);
@@ -118,6 +118,8 @@ CREATE INDEX routes_country ON routes(destination_country);
 CREATE INDEX mentions_article ON place_mentions(article_id);
 CREATE INDEX articles_outlet ON articles(outlet, published);
 CREATE INDEX articles_story ON articles(story_id);
+-- the quote list's default order (undated last): read in index order, stop at the page
+CREATE INDEX articles_date ON articles(coalesce(published, '9999'), article_id);
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, content='quotes', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
