@@ -137,9 +137,10 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str] | str:
 
 # --------------------------------------------------------------------------- line normalisation
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible characters (zero-width, BOM, soft hyphen) and control characters, dropped. One regex,
+# not str.translate with a dict: ~14x faster on a whole article (translate looks up every character).
+_DROPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def _normalise_newlines(text: str) -> str:
@@ -148,8 +149,7 @@ def _normalise_newlines(text: str) -> str:
 
 def _normalise_line(line: str) -> str:
     """Trim, drop invisible/control characters, collapse runs of spaces (offsets are taken later)."""
-    line = _CONTROL.sub("", line.translate(_INVISIBLE))
-    return _SPACES.sub(" ", line).strip()
+    return _SPACES.sub(" ", _DROPPED.sub("", line)).strip()
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -157,7 +157,7 @@ def _blocks(text: str) -> list[list[str]]:
     blocks: list[list[str]] = []
     cur: list[str] = []
     # _normalise_line's character removals, once for the whole text (none touches "\n").
-    text = _CONTROL.sub("", _normalise_newlines(text).translate(_INVISIBLE))
+    text = _DROPPED.sub("", _normalise_newlines(text))
     for raw in text.split("\n"):
         line = _SPACES.sub(" ", raw).strip()
         if line:
@@ -328,12 +328,15 @@ _SECTION_CONNECTORS = frozenset({"of", "and", "&", "the", "for", "in", "on", "at
 
 
 _KEY_TAIL = re.compile(r"\s*[:：…]+\s*$|\s*\.\.\.+\s*$|\s*[|>»›]+\s*$")
+_KEY_TAIL_ENDS = frozenset(":：….|>»›")
 
 
 def _key(line: str) -> str:
     """Comparison form of a line: lower case, plain apostrophes, no trailing colon/ellipsis/bullet."""
     k = line.lower().replace("’", "'").replace("‘", "'")
     k = _BULLET.sub("", k)
+    if k.rstrip()[-1:] not in _KEY_TAIL_ENDS:  # the usual case: skip a regex tried at every position
+        return k.strip()
     return _KEY_TAIL.sub("", k).strip()
 
 
