@@ -5,7 +5,9 @@ run (machines are noisy; ratios travel better than absolute numbers):
 
 * build: articles/s of ``python -m exodus build`` with --jobs 1 and 2, against a
   trivial pass that only reads the same files (so the ratio is the cost of ingest
-  + extraction + linking + store relative to I/O);
+  + extraction + linking + store relative to I/O); the jobs-N speed-up is set beside
+  the machine's own ceiling, N processes of a pure-Python loop against one (shared
+  virtual CPUs can give far less than N);
 * search: FTS5 (the dashboard's own query text and SQL shape) against a pandas
   ``str.contains`` scan of the same quotes;
 * size: dataset bytes per 1k articles, against the input bytes per 1k articles.
@@ -93,6 +95,32 @@ def read_baseline(corpus: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _spin(_: int) -> float:
+    """A fixed pure-Python CPU task (no memory traffic, no I/O); its own wall time."""
+    t0 = time.perf_counter()
+    acc = 0
+    for i in range(5_000_000):
+        acc += i * i
+    return time.perf_counter() - t0
+
+
+def cpu_ceiling(jobs: int, repeats: int = 3) -> float:
+    """How many times one process's work ``jobs`` processes get done in the same time on this
+    machine (best of ``repeats``): the most a ``--jobs`` build could gain over ``--jobs 1``."""
+    from multiprocessing import Pool
+
+    if jobs <= 1:
+        return 1.0
+    one = min(_spin(0) for _ in range(repeats))
+    with Pool(processes=jobs) as pool:
+        many = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            pool.map(_spin, range(jobs), chunksize=1)
+            many.append(time.perf_counter() - t0)
+    return round(jobs * one / min(many), 2)
+
+
 def bench_builds(sizes: list[int], jobs_list: list[int], workdir: Path, seed: int, log) -> list[dict]:
     rows = []
     for n in sizes:
@@ -124,10 +152,13 @@ def bench_builds(sizes: list[int], jobs_list: list[int], workdir: Path, seed: in
                 f"(tree {r['peak_tree_rss_mb']:.0f} MB), dataset {db_bytes / 1e6:.1f} MB")
             out.unlink(missing_ok=True)
         shutil.rmtree(corpus, ignore_errors=True)
-    # speed-up of jobs>1 against jobs 1 at the same size (same run)
+    # speed-up of jobs>1 against jobs 1 at the same size (same run), and the machine's own ceiling
     one = {r["articles"]: r["articles_per_s"] for r in rows if r["jobs"] == 1}
+    ceiling = {j: cpu_ceiling(j) for j in jobs_list}
+    log(f"machine ceiling (N processes of a CPU loop vs one): {ceiling}")
     for r in rows:
         r["speedup_vs_jobs1"] = round(r["articles_per_s"] / one[r["articles"]], 2) if r["articles"] in one else None
+        r["cpu_ceiling"] = ceiling[r["jobs"]]
     return rows
 
 
@@ -142,11 +173,13 @@ def format_table(result: dict) -> str:
              f"SQLite {result['machine']['sqlite']}, {result['machine']['date']}", ""]
     if result.get("build"):
         lines.append("| articles | jobs | s | articles/s | read baseline/s | x slower than read | x vs jobs 1 "
-                     "| peak RSS MB (largest / tree) | input KB per 1k | dataset KB per 1k | dataset/input |")
-        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                     "| machine ceiling | peak RSS MB (largest / tree) | input KB per 1k | dataset KB per 1k "
+                     "| dataset/input |")
+        lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in result["build"]:
             lines.append(f"| {r['articles']:,} | {r['jobs']} | {r['seconds']} | {r['articles_per_s']} "
                          f"| {r['baseline_articles_per_s']:,.0f} | {r['slowdown_vs_read']:,} | {r['speedup_vs_jobs1']} "
+                         f"| x{r['cpu_ceiling']} "
                          f"| {r['peak_rss_mb']:.0f} / {r['peak_tree_rss_mb']:.0f} | {r['input_kb_per_1k']:,.0f} "
                          f"| {r['dataset_kb_per_1k']:,.0f} | {r['dataset_to_input']} |")
         lines.append("")
