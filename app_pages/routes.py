@@ -213,10 +213,10 @@ st.dataframe(
         "country": st.column_config.TextColumn("Destination"),
         "code": st.column_config.TextColumn("Code", help="ISO 3166-1 alpha-2", width="small"),
         "reports": st.column_config.ProgressColumn(
-            "Reports", help="Routes reported in the articles (movements, not people)", format="%d",
+            "Reports", help="Routes reported in the articles (movements, not people)", format="localized",
             min_value=0, max_value=int(dests["reports"].max()) if len(dests) else 1, width="small"),
-        "articles": st.column_config.NumberColumn("Articles", format="%d", width="small"),
-        "people": st.column_config.NumberColumn("People", format="%d", width="small",
+        "articles": st.column_config.NumberColumn("Articles", format="localized", width="small"),
+        "people": st.column_config.NumberColumn("People", format="localized", width="small",
                                                 help="Named people whose journeys are reported"),
         "modes": st.column_config.ListColumn("Modes reported", width="medium"),
         "first": st.column_config.DateColumn("First report", format="YYYY-MM-DD"),
@@ -236,8 +236,8 @@ else:
         column_config={
             "name": st.column_config.TextColumn("Crossing"),
             "country_code": st.column_config.TextColumn("Country", help="The non-Russian side"),
-            "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
-            "articles": st.column_config.NumberColumn("Articles", format="%d"),
+            "mentions": st.column_config.NumberColumn("Mentions", format="localized"),
+            "articles": st.column_config.NumberColumn("Articles", format="localized"),
             "figures": st.column_config.TextColumn(
                 "Figures in the same sentence", width="large",
                 help="Queue lengths, counts or changes reported in the sentence naming the crossing"),
