@@ -278,26 +278,8 @@ def article(article_id: str) -> dict | None:
 @st.cache_data(**_BIG)
 def _routes(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("a")
-    return _frame(
-        f"""SELECT r.route_id, r.article_id, r.article_id || ':' || r.start AS report_key, r.mode, r.person, r.start, r."end", r.rule, r.confidence,
-                   r.distance_km, r.destination_country,
-                   d.place_id AS dest_id, d.name AS dest_name, d.kind AS dest_kind,
-                   d.lat AS dest_lat, d.lon AS dest_lon,
-                   o.place_id AS origin_id, o.name AS origin_name, o.country_code AS origin_country,
-                   o.lat AS origin_lat, o.lon AS origin_lon,
-                   coalesce(c.name, r.destination_country) AS country_name,
-                   c.lat AS country_lat, c.lon AS country_lon,
-                   a.outlet, a.published, a.title,
-                   substr(a.text, r.start + 1, r."end" - r.start) AS evidence
-            FROM routes r
-            JOIN articles a ON a.article_id = r.article_id
-            JOIN places d ON d.place_id = r.destination_place_id
-            LEFT JOIN places o ON o.place_id = r.origin_place_id
-            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
-            WHERE {where}
-            ORDER BY coalesce(a.published, '9999'), r.article_id, r.start, r."end", r.route_id""",
-        params,
-    )
+    # the shared pieces are defined with the Routes page aggregates below (module constants)
+    return _frame(f"SELECT {_ROUTE_COLS} {_ROUTE_JOINS} WHERE {where} ORDER BY {_ROUTE_ORDER}", params)
 
 
 def routes(f: Filters = Filters()) -> pd.DataFrame:
