@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from exodus.pipeline import build
 from tests.fixtures.sample_dataset import make_sample_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     return make_sample_dataset(tmp_path_factory.mktemp("sample") / "sample.sqlite")
+
+
+@pytest.fixture(scope="session")
+def heldout_db(tmp_path_factory) -> Path:
+    """The first held-out articles, built once per session (real extraction, not a fixture file)."""
+    db = tmp_path_factory.mktemp("heldout") / "heldout.sqlite"
+    build(ROOT / "tests" / "fixtures" / "heldout", db)
+    return db
+
+
+@pytest.fixture(params=["sample", "heldout"])
+def dataset(request, sample_db, heldout_db, monkeypatch) -> Path:
+    """The app pointed at the sample, then at the built held-out articles."""
+    db = sample_db if request.param == "sample" else heldout_db
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    return db
 
 
 @pytest.fixture

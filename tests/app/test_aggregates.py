@@ -19,21 +19,6 @@ from components import overview as ov
 from exodus.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
-
-
-@pytest.fixture(scope="module")
-def heldout_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("heldout") / "heldout.sqlite"
-    build(HELDOUT, db)
-    return db
-
-
-@pytest.fixture(params=["sample", "heldout"])
-def dataset(request, sample_db, heldout_db, monkeypatch) -> Path:
-    db = sample_db if request.param == "sample" else heldout_db
-    monkeypatch.setenv("EXODUS_DB", str(db))
-    return db
 
 
 def _filters() -> list[data.Filters]:

@@ -9,30 +9,11 @@ the tables and hover labels made from them must equal those made from ``data.rou
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from components import data, maps
-from exodus.pipeline import build
-
-ROOT = Path(__file__).resolve().parents[2]
-HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
-
-
-@pytest.fixture(scope="module")
-def heldout_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("heldout-routes") / "heldout.sqlite"
-    build(HELDOUT, db)
-    return db
-
-
-@pytest.fixture(params=["sample", "heldout"])
-def dataset(request, sample_db, heldout_db, monkeypatch) -> Path:
-    db = sample_db if request.param == "sample" else heldout_db
-    monkeypatch.setenv("EXODUS_DB", str(db))
-    return db
 
 
 def _filters() -> list[data.Filters]:
