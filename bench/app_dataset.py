@@ -7,8 +7,9 @@ real dataset, and every row of every per-article table is then copied inside
 SQLite with suffixed ids (``-c<k>``) until there are ``n`` articles. Copies get
 their ``published`` date shifted by up to +-3 months so date filters and the
 timeline see a spread; places (the gazetteer rows) stay shared. ``quotes_fts`` is
-rebuilt, the schema and ``meta`` are those of the real build, and the stored input
-fingerprint is that of the corpus folder, so an app started with
+rebuilt and the summary tables derived again; the schema and ``meta`` are those
+of the real build, and the stored input fingerprint is that of the corpus folder, so an
+app started with
 ``EXODUS_RAW=<corpus folder>`` accepts the file and does not rebuild it.
 
 What this does not model: text variety (every 1k-th article has the same words),
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import write_corpus
+from exodus import store
 
 # Columns that hold an id of a per-article row (or of a group of them): suffixed per copy.
 ID_COLUMNS = frozenset({"article_id", "quote_id", "figure_id", "route_id", "story_id", "rewrite_of",
@@ -48,7 +50,7 @@ def _per_article_tables(con: sqlite3.Connection, schema: str = "main") -> dict[s
     out: dict[str, list[str]] = {}
     for (name,) in con.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type='table' "
                                "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"):
-        if name in SHARED_TABLES or name.startswith(("quotes_fts", "sqlite_")):
+        if name in SHARED_TABLES or name in store.SUMMARY_TABLES or name.startswith(("quotes_fts", "sqlite_")):
             continue
         cols = [r[1] for r in con.execute(f'PRAGMA {schema}.table_info("{name}")')]
         if "article_id" in cols:
@@ -109,6 +111,7 @@ def replicate(base_db: Path, out: Path, n: int) -> dict:
         con.commit()
         for _, sql in indexes:
             con.execute(sql)
+        store.write_summaries(con)  # derived from the copies, not copied (their keys hold dates)
         con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
         con.commit()
         con.execute("DETACH DATABASE base")

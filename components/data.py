@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from exodus import store
+
 ROOT = Path(__file__).resolve().parent.parent
 MIN_QUERY_CHARS = 1
 MAX_QUERY_CHARS = 500
@@ -120,6 +122,8 @@ def check_dataset(path: Path | None = None) -> None:
             missing = {"articles", "quotes", "figures", "places", "routes", "meta"} - tables
             if missing:
                 raise DatasetError(f"{path} is not an Exit Routes dataset (missing tables: {', '.join(sorted(missing))}).")
+            if set(store.SUMMARY_TABLES) - tables:  # built by an older version: rebuilt on start
+                raise DatasetError(f"{path} was built by an older version of Exit Routes (no summary tables).")
             con.execute("SELECT count(*) FROM articles").fetchone()
         finally:
             con.close()
@@ -326,13 +330,12 @@ _ROUTE_JOINS = """FROM routes r
             JOIN places d ON d.place_id = r.destination_place_id
             LEFT JOIN places o ON o.place_id = r.origin_place_id
             LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country"""
-# A route's position in the order of :func:`routes` as one string (char(1) sorts below any text, so
-# comparing these strings compares the tuples): min() of it picks a group's first row.
-_ROUTE_KEY = ("coalesce(a.published, '9999') || char(1) || r.article_id || char(1) || printf('%012d', r.start)"
-              " || char(1) || printf('%012d', r.\"end\") || char(1) || r.route_id")
-_O_STATED = "(o.place_id IS NOT NULL AND o.lat IS NOT NULL AND o.lon IS NOT NULL)"
-_MODE_KEY = "CASE WHEN trim(r.mode) IN ('land', 'air') THEN trim(r.mode) ELSE 'unknown' END"
-_REPORT_KEY = "r.article_id || ':' || r.start"
+# Counts come from the per-article route summaries (exodus.store.write_summaries): adding
+# them up over the articles of a view replaces a join of every route to its article and distinct
+# counts over hundreds of thousands of rows. A route's key (store.ROUTE_KEY) is its position in
+# the order of :func:`routes`; min() of it picks a group's first row. "NOT INDEXED": a whole-table
+# aggregate reads the table in order; walking an index instead visits its rows at random (x4).
+_O_STATED = store.ORIGIN_STATED
 # Newest first, undated last, then article id: the order of maps._top_sources.
 _NEWEST_FIRST = "published IS NULL, published DESC, article_id"
 MAX_SOURCES = 4  # source lines per hover label (maps.MAX_SOURCES_IN_HOVER)
@@ -340,28 +343,34 @@ MAX_SOURCES = 4  # source lines per hover label (maps.MAX_SOURCES_IN_HOVER)
 
 @st.cache_data(**_CACHE)
 def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("a")
-    # c (the country's place) is the same on every row of a group, so its bare columns are safe.
+    where, params = f.sql("rc")
+    where_j, params_j = f.sql("rj")
+    # A summary row is one article and country, so articles = rows. c (the country's place) is the
+    # same on every row of a group, so its bare columns are safe.
     counts = _frame(
-        f"""SELECT r.destination_country AS code, coalesce(c.name, r.destination_country) AS country,
-                   count(DISTINCT {_REPORT_KEY}) AS reports, count(DISTINCT r.article_id) AS articles,
-                   count(DISTINCT r.person) AS people,
-                   max({_MODE_KEY} = 'land') AS land, max({_MODE_KEY} = 'air') AS air,
-                   max({_MODE_KEY} = 'unknown') AS unknown,
-                   min(a.published) AS first, max(a.published) AS last, c.lat AS lat, c.lon AS lon,
-                   count(*) AS routes,
-                   count(DISTINCT r.article_id || char(1) || r.start || char(1) || r."end") AS sentences
-            {_ROUTE_JOINS}
-            WHERE r.destination_country IS NOT NULL AND {where}
-            GROUP BY r.destination_country
-            ORDER BY reports DESC, articles DESC, country, code""",
-        params,
+        f"""WITH g AS (
+                SELECT rc.destination_country AS code, sum(rc.reports) AS reports, count(*) AS articles,
+                       max(rc.land) AS land, max(rc.air) AS air, max(rc.unknown) AS unknown,
+                       min(rc.published) AS first, max(rc.published) AS last,
+                       sum(rc.routes) AS routes, sum(rc.sentences) AS sentences
+                FROM route_countries rc NOT INDEXED WHERE rc.destination_country IS NOT NULL AND {where}
+                GROUP BY rc.destination_country),
+            p AS (SELECT rj.destination_country AS code, count(DISTINCT rj.person) AS people
+                  FROM route_journeys rj WHERE rj.destination_country IS NOT NULL AND {where_j}
+                  GROUP BY rj.destination_country)
+            SELECT g.code, coalesce(c.name, g.code) AS country, g.reports, g.articles,
+                   coalesce(p.people, 0) AS people, g.land, g.air, g.unknown, g.first, g.last,
+                   c.lat AS lat, c.lon AS lon, g.routes, g.sentences
+            FROM g LEFT JOIN p ON p.code = g.code LEFT JOIN places c ON c.place_id = 'country:' || g.code
+            ORDER BY g.reports DESC, g.articles DESC, country, g.code""",
+        [*params, *params_j],
     )
     # No point for the country in the gazetteer: its flows end at the first route's destination place.
     for i in counts.index[counts["lat"].isna() | counts["lon"].isna()]:
         first = connection().execute(
-            f"""SELECT d.lat, d.lon {_ROUTE_JOINS} WHERE r.destination_country = ? AND {where}
-                ORDER BY {_ROUTE_ORDER} LIMIT 1""", [counts.at[i, "code"], *params]).fetchone()
+            f"""SELECT d.lat, d.lon FROM route_countries rc JOIN places d ON d.place_id = rc.first_destination
+                WHERE rc.destination_country = ? AND {where} ORDER BY rc.first_key LIMIT 1""",
+            [counts.at[i, "code"], *params]).fetchone()
         counts.loc[i, ["lat", "lon"]] = first
     return counts
 
@@ -376,29 +385,42 @@ def route_destinations(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _flow_counts(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("a")
-    flow = f"""SELECT CASE WHEN {_O_STATED} THEN o.place_id ELSE '__unstated__' END AS o_key,
-                      r.destination_country AS code, {_MODE_KEY} AS mode_key"""
+    where, params = f.sql("rf")
+    # A summary row is one article and flow; the group's first route (min key) gives its labels.
     counts = _frame(
-        f"""{flow}, min({_ROUTE_KEY}) AS k,
+        f"""WITH g AS MATERIALIZED (
+                SELECT rf.origin_key AS o_key, rf.destination_country AS code, rf.mode_key,
+                       min(rf.first_key) AS k, rf.first_origin AS fo, rf.first_destination AS fd,
+                       sum(rf.reports) AS reports, count(*) AS articles
+                FROM route_flows rf WHERE {where} GROUP BY 1, 2, 3)
+            SELECT g.o_key, g.code, g.mode_key,
                    CASE WHEN {_O_STATED} THEN o.name END AS o_label, o.lat AS o_lat, o.lon AS o_lon,
-                   {_O_STATED} AS o_stated, coalesce(c.name, r.destination_country) AS country,
-                   coalesce(c.lat, d.lat) AS d_lat, coalesce(c.lon, d.lon) AS d_lon,
-                   count(DISTINCT {_REPORT_KEY}) AS reports, count(DISTINCT r.article_id) AS articles
-            {_ROUTE_JOINS}
-            WHERE r.person IS NULL AND {where}
-            GROUP BY 1, 2, 3 ORDER BY k""",
+                   {_O_STATED} AS o_stated, coalesce(c.name, g.code) AS country,
+                   coalesce(c.lat, d.lat) AS d_lat, coalesce(c.lon, d.lon) AS d_lon, g.reports, g.articles
+            FROM g JOIN places d ON d.place_id = g.fd LEFT JOIN places o ON o.place_id = g.fo
+            LEFT JOIN places c ON c.place_id = 'country:' || g.code
+            ORDER BY g.k""",
         params,
     )
+    # Each flow's newest articles: a walk of index route_flows_newest per flow (flows absent from
+    # the view find none), not a sort of every row.
     sources = _frame(
-        f"""WITH fa AS ({flow}, r.article_id, a.outlet, a.published, a.title
-                        {_ROUTE_JOINS} WHERE r.person IS NULL AND {where} GROUP BY 1, 2, 3, r.article_id),
-            rk AS (SELECT *, row_number() OVER (PARTITION BY o_key, code, mode_key ORDER BY {_NEWEST_FIRST}) AS rn
-                   FROM fa)
-            SELECT o_key, code, mode_key, outlet, published, title FROM rk WHERE rn <= ? ORDER BY rn""",
+        f"""WITH grp AS (SELECT DISTINCT origin_key, destination_country, mode_key FROM route_flows),
+            pick AS MATERIALIZED (
+                SELECT x.origin_key AS o_key, x.destination_country AS code, x.mode_key, x.article_id,
+                       x.outlet, x.published
+                FROM grp CROSS JOIN route_flows x ON x.rowid IN (
+                    SELECT rf.rowid FROM route_flows rf
+                    WHERE rf.origin_key = grp.origin_key AND rf.destination_country IS grp.destination_country
+                      AND rf.mode_key = grp.mode_key AND {where}
+                    ORDER BY {_NEWEST_FIRST} LIMIT ?))
+            SELECT pick.o_key, pick.code, pick.mode_key, pick.outlet, pick.published, a.title
+            FROM pick JOIN articles a ON a.article_id = pick.article_id
+            ORDER BY pick.o_key, pick.code, pick.mode_key, pick.published IS NULL, pick.published DESC,
+                     pick.article_id""",
         [*params, MAX_SOURCES],
     )
-    return counts.drop(columns="k").assign(sources=_listed(counts, sources, ["o_key", "code", "mode_key"]))
+    return counts.assign(sources=_listed(counts, sources, ["o_key", "code", "mode_key"]))
 
 
 def _listed(groups: pd.DataFrame, rows: pd.DataFrame, keys: list[str],
@@ -425,18 +447,18 @@ def flow_counts(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _route_sources(version: str, f: Filters) -> dict:
-    where, params = f.sql("a")
-    # The articles with a route (one index probe per article, not a row per route).
+    where, params = f.sql("rc")
+    # The articles with a route: those with a summary row.
     outlets = _frame(
-        f"""SELECT a.outlet, count(*) AS n, min(coalesce(a.published, '9999') || char(1) || a.article_id) AS k,
-                   min(a.published) AS first, max(a.published) AS last
-            FROM articles a
-            WHERE {where} AND EXISTS (SELECT 1 FROM routes r JOIN places d ON d.place_id = r.destination_place_id
-                                      WHERE r.article_id = a.article_id)
-            GROUP BY a.outlet ORDER BY n DESC, k""",
+        f"""SELECT rc.outlet, count(DISTINCT rc.article_id) AS n,
+                   min(coalesce(rc.published, '9999') || char(1) || rc.article_id) AS k,
+                   min(rc.published) AS first, max(rc.published) AS last
+            FROM route_countries rc NOT INDEXED WHERE {where}
+            GROUP BY rc.outlet ORDER BY n DESC, k""",
         params,
     )
-    n_routes = connection().execute(f"SELECT count(*) {_ROUTE_JOINS} WHERE {where}", params).fetchone()[0]
+    n_routes = connection().execute(
+        f"SELECT coalesce(sum(rc.routes), 0) FROM route_countries rc NOT INDEXED WHERE {where}", params).fetchone()[0]
     dated = outlets.dropna(subset=["first"])
     return {
         "articles": int(outlets["n"].sum()), "routes": int(n_routes),
@@ -467,16 +489,26 @@ _ROUTE_ORDER = """coalesce(a.published, '9999'), r.article_id, r.start, r."end",
 
 @st.cache_data(**_CACHE)
 def _evidence_routes(version: str, f: Filters, code: str | None, per_country: int) -> pd.DataFrame:
-    where, params = f.sql("a")
-    one = "AND r.destination_country = ?" if code else "AND r.destination_country IS NOT NULL"
+    where, params = f.sql("rc")
+    one = "= ?" if code else "IS NOT NULL"
     extra = [code] if code else []
     # The first ``per_country`` sentences (article, start, end) of each destination, in route order,
     # then every route of those sentences (maps.evidence merges a sentence's routes into one card).
+    # They lie in the destination's first ``per_country`` articles: an index walk per country.
     return _frame(
-        f"""WITH s AS (
+        f"""WITH codes AS (SELECT DISTINCT destination_country AS code FROM route_countries
+                           WHERE destination_country {one}),
+            arts AS MATERIALIZED (
+                SELECT x.article_id, x.destination_country AS code
+                FROM codes CROSS JOIN route_countries x ON x.rowid IN (
+                    SELECT rc.rowid FROM route_countries rc WHERE rc.destination_country = codes.code AND {where}
+                    ORDER BY rc.first_key LIMIT ?)),
+            s AS (
                 SELECT DISTINCT r.destination_country AS code, r.article_id, r.start, r."end",
                        coalesce(a.published, '9999') AS p
-                {_ROUTE_JOINS} WHERE {where} {one}),
+                FROM arts CROSS JOIN routes r ON r.article_id = arts.article_id AND r.destination_country = arts.code
+                JOIN articles a ON a.article_id = r.article_id
+                JOIN places d ON d.place_id = r.destination_place_id),
             w AS (SELECT code, article_id, start, "end",
                          row_number() OVER (PARTITION BY code ORDER BY p, article_id, start, "end") AS rn FROM s),
             t AS MATERIALIZED (SELECT * FROM w WHERE rn <= ?)
@@ -487,9 +519,8 @@ def _evidence_routes(version: str, f: Filters, code: str | None, per_country: in
             JOIN places d ON d.place_id = r.destination_place_id
             LEFT JOIN places o ON o.place_id = r.origin_place_id
             LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
-            WHERE {where}
             ORDER BY {_ROUTE_ORDER}""",
-        [*params, *extra, per_country, *params],
+        [*extra, *params, per_country, per_country],
     )
 
 
@@ -505,21 +536,23 @@ MAX_JOURNEYS = 50  # named journeys drawn one by one; above this, the most repor
 
 @st.cache_data(**_CACHE)
 def _person_routes(version: str, f: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = f.sql("a")
+    where, params = f.sql("rj")
     con = connection()
-    total = con.execute(f"SELECT count(*) {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where}",
+    total = con.execute(f"SELECT coalesce(sum(rj.routes), 0) FROM route_journeys rj WHERE {where}",
                         params).fetchone()[0]
     if total <= limit:
-        rows = _frame(f"SELECT {_ROUTE_COLS} {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where} "
-                      f"ORDER BY {_ROUTE_ORDER}", params)
+        rows = _frame(f"""SELECT {_ROUTE_COLS} {_ROUTE_JOINS}
+                          WHERE r.person IS NOT NULL
+                            AND r.article_id IN (SELECT rj.article_id FROM route_journeys rj WHERE {where})
+                          ORDER BY {_ROUTE_ORDER}""", params)
         return rows.assign(reports=1), total
     # Too many to draw one by one: one row per person, origin and destination place (its first
     # report's fields), the most reported ``limit`` of them.
     rows = _frame(
         f"""WITH g AS (
-                SELECT r.route_id, min({_ROUTE_KEY}) AS k, count(*) AS reports
-                {_ROUTE_JOINS} WHERE r.person IS NOT NULL AND {where}
-                GROUP BY r.person, r.origin_place_id, r.destination_place_id
+                SELECT rj.first_route AS route_id, min(rj.first_key) AS k, sum(rj.routes) AS reports
+                FROM route_journeys rj WHERE {where}
+                GROUP BY rj.person, rj.origin_place_id, rj.destination_place_id
                 ORDER BY reports DESC, k LIMIT ?)
             SELECT {_ROUTE_COLS}, g.reports
             FROM g CROSS JOIN routes r ON r.route_id = g.route_id
@@ -623,35 +656,31 @@ _FIGURE_COLS = """fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit,
                    a.outlet, a.published, a.title, a.story_id,
                    substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence"""
 # The month charts.prepare gives a figure ('YYYY-MM' of a valid 'YYYY-MM-DD' date, else NULL).
-_PERIOD = "CASE WHEN date(a.published) = a.published THEN substr(a.published, 1, 7) END"
-_FIGURE_ORDER = "coalesce(a.published, '9999'), fg.article_id, fg.start"
+def _period(alias: str) -> str:
+    return f"CASE WHEN date({alias}.published) = {alias}.published THEN substr({alias}.published, 1, 7) END"
 
 
-def _figure_where(f: Filters, metric: str | None) -> tuple[str, list]:
-    where, params = f.sql("a")
+_PERIOD = _period("a")
+
+
+def _fact_where(f: Filters, metric: str | None) -> tuple[str, list]:
+    """The view's WHERE on ``figure_facts ff`` (a figure with its article's outlet, date and story,
+    exodus.store.write_summaries): aggregates over every figure read it instead of joining each
+    figure to its article, which costs seconds at 100k articles."""
+    where, params = f.sql("ff")
     if metric:
-        return f"fg.metric = ? AND {where}", [metric, *params]
+        return f"ff.metric = ? AND {where}", [metric, *params]
     return where, params
 
 
 @st.cache_data(**_CACHE)
 def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame:
-    where, params = _figure_where(f, metric)
-    one = "WHERE fg.metric = ?" if metric else ""
-    # Figures grouped per article first (one article lookup per article, metric and unit instead of
-    # one per figure); with a filter, articles are narrowed first instead.
-    if f.active:
-        per_article = f"""SELECT fg.article_id, fg.metric, fg.unit, count(*) AS n, min(fg.value) AS lo,
-                                 max(max(fg.value, coalesce(fg.value_high, fg.value))) AS hi, a.outlet, a.published
-                          FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {where}
-                          GROUP BY fg.article_id, fg.metric, fg.unit"""
-    else:
-        per_article = f"""SELECT x.*, a.outlet, a.published
-                          FROM (SELECT fg.article_id, fg.metric, fg.unit, count(*) AS n, min(fg.value) AS lo,
-                                       max(max(fg.value, coalesce(fg.value_high, fg.value))) AS hi
-                                FROM figures fg {one} GROUP BY fg.article_id, fg.metric, fg.unit) x
-                          JOIN articles a ON a.article_id = x.article_id"""
-        params = [metric] if metric else []
+    where, params = _fact_where(f, metric)
+    # Figures grouped per article first (outlet and date are the article's).
+    per_article = f"""SELECT ff.article_id, ff.metric, ff.unit, count(*) AS n, min(ff.value) AS lo,
+                             max(max(ff.value, coalesce(ff.value_high, ff.value))) AS hi, ff.outlet, ff.published
+                      FROM figure_facts ff WHERE {where}
+                      GROUP BY ff.article_id, ff.metric, ff.unit"""
     return _frame(
         f"""WITH y AS MATERIALIZED ({per_article})
             SELECT 'group' AS kind, metric, unit, outlet, sum(n) AS reports, count(*) AS articles,
@@ -687,15 +716,15 @@ def figure_totals(f: Filters = Filters(), metric: str | None = None) -> dict:
 
 @st.cache_data(**_CACHE)
 def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.DataFrame, int]:
-    where, params = _figure_where(f, metric)
+    where, params = _fact_where(f, metric)
     # charts.conflicts in SQL: figures of one metric and unit from one story, or published the same
     # month, from 2+ articles with 2+ different values; a month group equal to a story group is
     # listed once (as the story's).
     sql = f"""WITH v AS MATERIALIZED (
-                SELECT fg.figure_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.article_id,
-                       a.story_id, {_PERIOD} AS period
-                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
-                WHERE fg.metric IS NOT NULL AND {where}),
+                SELECT ff.figure_id, ff.metric, ff.unit, ff.value, ff.value_high, ff.article_id,
+                       ff.story_id, {_period("ff")} AS period
+                FROM figure_facts ff
+                WHERE ff.metric IS NOT NULL AND {where}),
             sg AS MATERIALIZED (
                    SELECT metric, unit, story_id AS key, count(*) AS figures, count(DISTINCT article_id) AS articles
                    FROM v WHERE story_id IS NOT NULL GROUP BY metric, unit, story_id),
@@ -739,18 +768,21 @@ def figure_conflicts(f: Filters = Filters(), metric: str | None = None) -> tuple
 
 @st.cache_data(**_CACHE)
 def _group_figures(version: str, f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = f.sql("a")
-    cond = f"fg.metric = ? AND fg.unit = ? AND {where}"
+    where, params = f.sql("ff")
+    cond = f"ff.metric = ? AND ff.unit = ? AND {where}"
     # Row rn (0-based, figures order) of n is kept when it starts one of ``limit`` equal slices:
     # every row when n <= limit, else ``limit`` rows evenly spread over the publication order.
+    # figure_facts has no index on purpose: a scan of it beats an index walk with a random read
+    # per row (x1.2-x6 at 100k articles).
     rows = _frame(
         f"""WITH o AS (
-                SELECT fg.rowid AS id, row_number() OVER (ORDER BY {_FIGURE_ORDER}) - 1 AS rn,
+                SELECT ff.figure_id AS id,
+                       row_number() OVER (ORDER BY coalesce(ff.published, '9999'), ff.article_id, ff.start) - 1 AS rn,
                        count(*) OVER () AS n
-                FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {cond}),
+                FROM figure_facts ff WHERE {cond}),
             pick AS MATERIALIZED (SELECT id, rn, n FROM o WHERE rn = 0 OR (rn * ?) / n != ((rn - 1) * ?) / n)
             SELECT {_FIGURE_COLS}, pick.n AS _total
-            FROM pick CROSS JOIN figures fg ON fg.rowid = pick.id JOIN articles a ON a.article_id = fg.article_id
+            FROM pick CROSS JOIN figures fg ON fg.figure_id = pick.id JOIN articles a ON a.article_id = fg.article_id
             ORDER BY pick.rn""",
         [metric, unit, *params, limit, limit],
     )
@@ -768,30 +800,28 @@ def group_figures(f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.Da
 @st.cache_data(**_CACHE)
 def _table_figures(version: str, f: Filters, metric: str | None, other: bool, order: tuple[str, ...],
                    limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = _figure_where(f, metric)
+    where, params = _fact_where(f, metric)
     if other:
-        where += " AND fg.metric IS NULL"
+        where += " AND ff.metric IS NULL"
     # charts.table_frame's order: catalogue order of the metric (none last), date (undated last),
     # outlet, position; ties in figures order.
-    rank = ("CASE WHEN fg.metric IS NULL THEN ? " + "".join("WHEN fg.metric = ? THEN ? " for _ in order)
+    rank = ("CASE WHEN ff.metric IS NULL THEN ? " + "".join("WHEN ff.metric = ? THEN ? " for _ in order)
             + "ELSE ? END")
     rank_params = [len(order) + 1, *[x for i, m in enumerate(order) for x in (m, i)], len(order)]
     rows = _frame(
         f"""WITH pick AS MATERIALIZED (
-                SELECT fg.rowid AS id, {rank} AS rk, a.published AS p, a.outlet AS o, fg.start AS s,
-                       fg.metric AS m, fg.article_id AS aid
-                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                SELECT ff.figure_id AS id, {rank} AS rk, ff.published AS p, ff.outlet AS o, ff.start AS s,
+                       ff.metric AS m, ff.article_id AS aid
+                FROM figure_facts ff
                 WHERE {where}
                 ORDER BY rk, p IS NULL, p, o IS NULL, o, s, m, coalesce(p, '9999'), aid, s LIMIT ?)
             SELECT {_FIGURE_COLS}
-            FROM pick CROSS JOIN figures fg ON fg.rowid = pick.id JOIN articles a ON a.article_id = fg.article_id
+            FROM pick CROSS JOIN figures fg ON fg.figure_id = pick.id JOIN articles a ON a.article_id = fg.article_id
             ORDER BY pick.rk, pick.p IS NULL, pick.p, pick.o IS NULL, pick.o, pick.s, pick.m,
                      coalesce(pick.p, '9999'), pick.aid, pick.s""",
         [*rank_params, *params, limit],
     )
-    total = connection().execute(
-        f"SELECT count(*) FROM figures fg JOIN articles a ON a.article_id = fg.article_id WHERE {where}",
-        params).fetchone()[0]
+    total = connection().execute(f"SELECT count(*) FROM figure_facts ff WHERE {where}", params).fetchone()[0]
     return rows, total
 
 
@@ -847,18 +877,16 @@ def conflict_figures(f: Filters, groups, per_group: int) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _destinations(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("a")
-    # Same joins as _routes (a route whose destination place is unknown is not counted).
+    where, params = f.sql("rc")
+    # From the route summaries (routes whose destination place is unknown are not counted, as in
+    # :func:`routes`); a summary row is one article and country.
     return _frame(
-        f"""SELECT r.destination_country AS code, coalesce(c.name, r.destination_country) AS country,
-                   count(DISTINCT r.article_id || ':' || r.start) AS reports,
-                   count(DISTINCT r.article_id) AS articles, count(*) AS routes
-            FROM routes r
-            JOIN articles a ON a.article_id = r.article_id
-            JOIN places d ON d.place_id = r.destination_place_id
-            LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country
+        f"""SELECT rc.destination_country AS code, coalesce(c.name, rc.destination_country) AS country,
+                   sum(rc.reports) AS reports, count(*) AS articles, sum(rc.routes) AS routes
+            FROM route_countries rc NOT INDEXED
+            LEFT JOIN places c ON c.place_id = 'country:' || rc.destination_country
             WHERE {where}
-            GROUP BY r.destination_country
+            GROUP BY rc.destination_country
             ORDER BY reports DESC, articles DESC, country""",
         params,
     )
@@ -872,22 +900,20 @@ def destinations(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _headline_figures(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("a")
+    where, params = f.sql("ff")
     # Rank inside SQL and cut the article text only for the winners: a row per figure would be
     # ~900k rows (and a substr of every article's text) at 100k articles.
     return _frame(
         f"""WITH m AS (
-                SELECT fg.figure_id, fg.metric,
-                       count(*) OVER (PARTITION BY fg.metric) AS reports,
-                       row_number() OVER (PARTITION BY fg.metric
-                           ORDER BY coalesce(fg.confidence, 0) DESC, coalesce(a.published, '') DESC,
-                                    fg.article_id, fg.start) AS rank
-                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
-                WHERE fg.metric IS NOT NULL AND {where}),
+                SELECT ff.figure_id, ff.metric,
+                       count(*) OVER (PARTITION BY ff.metric) AS reports,
+                       row_number() OVER (PARTITION BY ff.metric
+                           ORDER BY coalesce(ff.confidence, 0) DESC, coalesce(ff.published, '') DESC,
+                                    ff.article_id, ff.start) AS rank
+                FROM figure_facts ff WHERE ff.metric IS NOT NULL AND {where}),
             o AS (
-                SELECT fg.metric, count(DISTINCT a.outlet) AS outlets
-                FROM figures fg JOIN articles a ON a.article_id = fg.article_id
-                WHERE fg.metric IS NOT NULL AND {where} GROUP BY fg.metric)
+                SELECT ff.metric, count(DISTINCT ff.outlet) AS outlets
+                FROM figure_facts ff WHERE ff.metric IS NOT NULL AND {where} GROUP BY ff.metric)
             SELECT fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit, fg.counts, fg.raw,
                    fg.metric, fg.approximate, fg.start, fg."end", fg.rule, fg.confidence,
                    a.outlet, a.published, a.title, a.story_id,

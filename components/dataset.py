@@ -56,9 +56,11 @@ def ensure() -> bool:
     if _needs_build(db, raw):
         with _build_lock():
             if _needs_build(db, raw):  # another session may have built it meanwhile
-                if not raw.is_dir() or not any(raw.iterdir()):
+                if raw.is_dir() and any(raw.iterdir()):
+                    _run_build(db, raw)
+                elif not db.is_file():
                     return _fail(f"There is no dataset at `{db}` and no articles in `{raw}` to build one from.")
-                _run_build(db, raw)
+                # else: an unusable file and nothing to rebuild it from: check_dataset says what is wrong
     try:
         data.check_dataset(db)
     except data.DatasetError as exc:

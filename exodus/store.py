@@ -17,7 +17,7 @@ from pathlib import Path
 
 from exodus.model import Extraction, Place, Skipped
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: summary tables (write_summaries)
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -120,11 +120,126 @@ CREATE INDEX articles_outlet ON articles(outlet, published);
 CREATE INDEX articles_story ON articles(story_id);
 -- the quote list's default order (undated last): read in index order, stop at the page
 CREATE INDEX articles_date ON articles(coalesce(published, '9999'), article_id);
+-- Per-article summaries of the routes (derived: see write_summaries)
+CREATE TABLE route_countries (
+    article_id TEXT NOT NULL,
+    destination_country TEXT,
+    outlet TEXT,
+    published TEXT,
+    reports INTEGER,        -- evidence sentences (distinct starts) of this article and country
+    sentences INTEGER,      -- distinct (start, end) spans
+    routes INTEGER,
+    land INTEGER, air INTEGER, unknown INTEGER,  -- 1 when a route of that mode exists
+    first_key TEXT,         -- ROUTE_KEY of the article's first route to the country
+    first_destination TEXT  -- that route's destination place
+);
+CREATE TABLE route_flows (
+    article_id TEXT NOT NULL,
+    origin_key TEXT NOT NULL,  -- the origin place when it has a point, else '__unstated__'
+    destination_country TEXT,
+    mode_key TEXT NOT NULL,    -- land, air or unknown
+    outlet TEXT,
+    published TEXT,
+    reports INTEGER,
+    routes INTEGER,
+    first_key TEXT,
+    first_origin TEXT,
+    first_destination TEXT
+);
+CREATE TABLE route_journeys (
+    article_id TEXT NOT NULL,
+    person TEXT NOT NULL,
+    origin_place_id TEXT,
+    destination_place_id TEXT NOT NULL,
+    destination_country TEXT,
+    outlet TEXT,
+    published TEXT,
+    routes INTEGER,
+    first_key TEXT,
+    first_route TEXT           -- route_id of the article's first route on this path
+);
+-- every figure with its article's outlet, date and story (derived: see write_summaries)
+CREATE TABLE figure_facts (
+    figure_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    metric TEXT,
+    unit TEXT,
+    value REAL,
+    value_high REAL,
+    confidence REAL,
+    start INTEGER,
+    outlet TEXT,
+    published TEXT,
+    story_id TEXT
+);
+CREATE INDEX route_countries_first ON route_countries(destination_country, first_key);
+-- a flow's newest articles (its hover's sources): an index walk per flow
+CREATE INDEX route_flows_newest ON route_flows(origin_key, destination_country, mode_key,
+                                               published IS NULL, published DESC, article_id);
 CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, content='quotes', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
 );
 """
+
+
+# The tables write_summaries derives from routes, figures, articles and places.
+SUMMARY_TABLES = ("route_countries", "route_flows", "route_journeys", "figure_facts")
+# A route's position in route order (date, undated last; article; start; end; id) as one string:
+# char(1) sorts below any text, so comparing these strings compares the tuples.
+ROUTE_KEY = ("coalesce(a.published, '9999') || char(1) || r.article_id || char(1) || printf('%012d', r.start)"
+             " || char(1) || printf('%012d', r.\"end\") || char(1) || r.route_id")
+MODE_KEY = "CASE WHEN trim(r.mode) IN ('land', 'air') THEN trim(r.mode) ELSE 'unknown' END"
+ORIGIN_STATED = "(o.place_id IS NOT NULL AND o.lat IS NOT NULL AND o.lon IS NOT NULL)"
+# Routes whose destination place is in the places table, with their article and origin.
+_ROUTES_PLACED = """FROM routes r JOIN articles a ON a.article_id = r.article_id
+                    JOIN places d ON d.place_id = r.destination_place_id
+                    LEFT JOIN places o ON o.place_id = r.origin_place_id"""
+
+
+def write_summaries(con: sqlite3.Connection) -> None:
+    """(Re)fill the summary tables from routes, figures, articles and places (after linking: they
+    copy story ids).
+
+    The app's aggregates read these (a row per article and destination, per article and general
+    flow, per article and named person's path; every figure with its article's facets) instead of
+    joining every route or figure to its article: at 100k articles those joins and their distinct
+    counts cost seconds per view (docs/PERFORMANCE.md). Counts here are
+    per article, so they add up over any filter on outlet, date or article. Each group's bare
+    ``first_*`` columns come from its first route: SQLite takes bare columns from the row of the
+    single min() of the query."""
+    for table in SUMMARY_TABLES:
+        con.execute(f"DELETE FROM {table}")
+    con.execute(
+        f"""INSERT INTO route_countries
+            SELECT r.article_id, r.destination_country, a.outlet, a.published,
+                   count(DISTINCT r.start), count(DISTINCT r.start || ',' || r."end"), count(*),
+                   total({MODE_KEY} = 'land') > 0, total({MODE_KEY} = 'air') > 0,
+                   total({MODE_KEY} = 'unknown') > 0,
+                   min({ROUTE_KEY}), r.destination_place_id
+            {_ROUTES_PLACED}
+            GROUP BY r.article_id, r.destination_country""")
+    con.execute(
+        f"""INSERT INTO route_flows
+            SELECT r.article_id, CASE WHEN {ORIGIN_STATED} THEN o.place_id ELSE '__unstated__' END,
+                   r.destination_country, {MODE_KEY}, a.outlet, a.published,
+                   count(DISTINCT r.start), count(*),
+                   min({ROUTE_KEY}), r.origin_place_id, r.destination_place_id
+            {_ROUTES_PLACED}
+            WHERE r.person IS NULL
+            GROUP BY r.article_id, 2, r.destination_country, 4""")
+    con.execute(
+        f"""INSERT INTO route_journeys
+            SELECT r.article_id, r.person, r.origin_place_id, r.destination_place_id, r.destination_country,
+                   a.outlet, a.published, count(*), min({ROUTE_KEY}), r.route_id
+            {_ROUTES_PLACED}
+            WHERE r.person IS NOT NULL
+            GROUP BY r.article_id, r.person, r.origin_place_id, r.destination_place_id""")
+    con.execute(
+        """INSERT INTO figure_facts
+           SELECT fg.figure_id, fg.article_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.confidence,
+                  fg.start, a.outlet, a.published, a.story_id
+           FROM figures fg JOIN articles a ON a.article_id = fg.article_id ORDER BY fg.rowid""")
 
 
 @dataclass(frozen=True)
@@ -311,6 +426,7 @@ class DatasetWriter:
                         [(g, q) for q, g in sorted((variant_groups or {}).items())])
         for statement in self._indexes:  # not executescript: it would commit first
             con.execute(statement)
+        write_summaries(con)
         con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
         con.execute("COMMIT")
         if vacuum:
