@@ -185,9 +185,9 @@ else:
     st.subheader("The evidence, by destination", anchor=False)
     st.caption("The sentences that report each destination, oldest first (a sentence naming a city and "
                "its country counts as two reports but is shown once). Pick a destination to see all.")
-    shown = data.evidence_routes(f, None, CARDS_PER_GROUP)
+    shown = maps.evidence(data.evidence_routes(f, None, CARDS_PER_GROUP), by_country=True)
     for i, d in dests.iterrows():
-        ev = maps.evidence(shown[shown["destination_country"] == d["code"]])
+        ev = shown[shown["destination_country"] == d["code"]]
         n_sentences = int(counts.loc[d["code"], "sentences"])
         label = (f"{maps.md_escape(d['country'])} ({d['code']}): {maps.plural(int(d['reports']), 'report')} "
                  f"in {maps.plural(int(d['articles']), 'article')}")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from components.charts import figure_of
 from components.safe_text import hover_text, inert_html, md_escape, plural  # noqa: F401 (re-exported for the pages)
 
 LAYERS = ("Flows", "Crossings", "People")
@@ -312,13 +313,14 @@ def journeys(routes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=cols)
 
 
-def evidence(routes: pd.DataFrame) -> pd.DataFrame:
+def evidence(routes: pd.DataFrame, by_country: bool = False) -> pd.DataFrame:
     """One row per evidence sentence (article, start, end), in the routes' order. A sentence that
     yields several routes (e.g. to a city and to its country) is shown once, with the places
-    (``places``), people and modes joined and ``n_routes`` counting them."""
+    (``places``), people and modes joined and ``n_routes`` counting them. ``by_country``: one row
+    per sentence and destination country, as if called on each country's routes (in one pass)."""
     if routes.empty:
         return routes.assign(places=pd.Series(dtype=object), n_routes=pd.Series(dtype=int))
-    keys = ["article_id", "start", "end"]
+    keys = (["destination_country"] if by_country else []) + ["article_id", "start", "end"]
 
     def _join(values: pd.Series) -> str | None:
         seen = list(dict.fromkeys(v for v in values if clean(v)))
@@ -544,12 +546,12 @@ def draw_map(
     ``max_flows`` most reported flows are drawn (the page says so when that drops some).
     """
     layers = set(layers)
-    fig = go.Figure()
+    traces: list[dict] = []  # plain dicts: see charts.figure_of
     lats: list[float] = []
     lons: list[float] = []
     dests = md.dests
 
-    fig.add_trace(go.Choropleth(
+    traces.append(dict(type="choropleth",
         locations=["RUS"], z=[1], locationmode="ISO-3", colorscale=[[0, "#E4E7EC"], [1, "#E4E7EC"]],
         showscale=False, marker_line_color="#B8BEC8", marker_line_width=0.6, hoverinfo="skip",
         name="Russia", showlegend=False, meta={"layer": "base"},
@@ -566,7 +568,7 @@ def draw_map(
             meta = {"layer": "flows", "origin": str(r["o_key"]), "code": r["code"], "mode": r["mode_key"],
                     "reports": int(r["reports"])}
             glat, glon = great_circle(r["o_lat"], r["o_lon"], r["d_lat"], r["d_lon"])
-            fig.add_trace(go.Scattergeo(
+            traces.append(dict(type="scattergeo",
                 lat=glat, lon=glon, mode="lines",
                 line=dict(width=line_width(int(r["reports"]), max_r), color=colour, dash=dash),
                 opacity=0.25 if faded else 0.85, hoverinfo="skip", name=f"Flow, {label.lower()}",
@@ -574,7 +576,7 @@ def draw_map(
             ))
             shown_modes.add(r["mode_key"])
             mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["d_lat"], r["d_lon"])
-            fig.add_trace(go.Scattergeo(
+            traces.append(dict(type="scattergeo",
                 lat=[mlat], lon=[mlon], mode="markers",
                 marker=dict(size=max(10.0, line_width(int(r["reports"]), max_r) * 2), color=colour, opacity=0.01),
                 hovertext=[r["hover"]], hoverinfo="text", name=f"Flow, {label.lower()}", showlegend=False,
@@ -586,7 +588,7 @@ def draw_map(
         # Legend entries drawn at full strength even when the flows are faded by a selection.
         for mode in [m for m in MODE_STYLE if m in shown_modes]:
             colour, dash, label = MODE_STYLE[mode]
-            fig.add_trace(go.Scattergeo(
+            traces.append(dict(type="scattergeo",
                 lat=[None], lon=[None], mode="lines", line=dict(width=4, color=colour, dash=dash),
                 name=f"Flow, {label.lower()}", legendgroup=f"mode:{mode}", showlegend=True,
                 legendrank=10 + list(MODE_STYLE).index(mode), hoverinfo="skip",
@@ -595,8 +597,8 @@ def draw_map(
         # Origin points (Moscow etc.), one small dark marker each.
         if len(fl):
             origins = fl.drop_duplicates("o_key")
-            fig.add_trace(go.Scattergeo(
-                lat=origins["o_lat"], lon=origins["o_lon"], mode="markers",
+            traces.append(dict(type="scattergeo",
+                lat=origins["o_lat"].tolist(), lon=origins["o_lon"].tolist(), mode="markers",
                 marker=dict(size=7, color="#1F2430", symbol="circle"),
                 hovertext=[
                     f"<b>{hover_text(o['o_label'], 40, 1)}</b><br>"
@@ -612,7 +614,7 @@ def draw_map(
         for i, (person, g) in enumerate(jn.groupby("person", sort=True)):
             faded = selected is not None and not (g["code"] == selected).any()
             for j, (_, r) in enumerate(g.iterrows()):
-                fig.add_trace(go.Scattergeo(
+                traces.append(dict(type="scattergeo",
                     lat=[r["o_lat"], r["lat"]], lon=[r["o_lon"], r["lon"]], mode="lines+markers",
                     line=dict(width=2.5, color=PEOPLE_COLOUR, dash="solid"),
                     marker=dict(size=[5, 11], color=PEOPLE_COLOUR, symbol=["circle", "star"],
@@ -624,7 +626,7 @@ def draw_map(
                 ))
                 # Hover lives on the line's midpoint: the ends sit under origin/destination markers.
                 mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["lat"], r["lon"])
-                fig.add_trace(go.Scattergeo(
+                traces.append(dict(type="scattergeo",
                     lat=[mlat], lon=[mlon], mode="markers",
                     marker=dict(size=12, color=PEOPLE_COLOUR, opacity=0.01),
                     hovertext=[r["hover"]], hoverinfo="text", name="Named person's journey",
@@ -637,7 +639,7 @@ def draw_map(
                 lons += glon
 
         if len(jn):
-            fig.add_trace(go.Scattergeo(
+            traces.append(dict(type="scattergeo",
                 lat=[None], lon=[None], mode="lines+markers", line=dict(width=2.5, color=PEOPLE_COLOUR),
                 marker=dict(size=9, color=PEOPLE_COLOUR, symbol="star"), name="Named person's journey",
                 legendgroup="people", showlegend=True, legendrank=20, hoverinfo="skip",
@@ -648,8 +650,8 @@ def draw_map(
         cp = md.crossings
         if len(cp):
             max_m = int(cp["mentions"].max())
-            fig.add_trace(go.Scattergeo(
-                lat=cp["lat"], lon=cp["lon"], mode="markers",
+            traces.append(dict(type="scattergeo",
+                lat=cp["lat"].tolist(), lon=cp["lon"].tolist(), mode="markers",
                 marker=dict(size=[max(9.0, marker_size(int(m), max_m) * 0.7) for m in cp["mentions"]],
                             color=CROSSING_COLOUR, symbol="diamond", line=dict(width=1, color="#1F2430")),
                 hovertext=cp["hover"].tolist(), hoverinfo="text", name="Border crossing", meta={"layer": "crossings"},
@@ -670,8 +672,8 @@ def draw_map(
         ]
         is_sel = [selected == c for c in dests["code"]]
         positions = label_positions(dests["lat"].tolist(), dests["lon"].tolist())
-        fig.add_trace(go.Scattergeo(
-            lat=dests["lat"], lon=dests["lon"], mode="markers+text",
+        traces.append(dict(type="scattergeo",
+            lat=dests["lat"].tolist(), lon=dests["lon"].tolist(), mode="markers+text",
             text=[html.escape(str(c)) for c in dests["country"]], textposition=positions,
             textfont=dict(size=12, color="#1F2430"),
             marker=dict(
@@ -688,6 +690,7 @@ def draw_map(
         lons += dests["lon"].tolist()
 
     lat_range, lon_range = _bounds(lats, lons)
+    fig = figure_of(traces)
     fig.update_geos(
         projection_type="natural earth", resolution=110, scope="world",
         lataxis_range=lat_range, lonaxis_range=lon_range,

@@ -258,6 +258,19 @@ def test_ranges_draw_an_error_bar_to_the_upper_bound():
     assert fig.data[0].text[0] == "200k–260k"
 
 
+def test_labels_are_dropped_only_where_marks_crowd():
+    """A value label is left off a mark close to another in x (7% of the span) and in y (12%)."""
+    day = pd.Timestamp
+    xs = [day("2022-09-01"), day("2022-09-02"), day("2022-12-01"), day("2022-12-01")]
+    span = (day("2022-12-31") - day("2022-09-01")).total_seconds()
+    # 1 and 2: a day apart, values 10 and 11 of 100: crowded. 3 and 4: same day, 10 and 90: apart.
+    assert charts._crowded(xs, [10, 11, 10, 90], "date", span, 100) == [True, True, False, False]
+    assert charts._crowded(xs, [10, 50, 10, 90], "date", span, 100) == [False, False, False, False]
+    cats = ["A<br>no date", "A<br>no date", "B<br>no date"]
+    assert charts._crowded(cats, [5, 6, 5], "category", 1.0, 100) == [True, True, False]
+    assert charts._crowded(xs[:1], [1], "date", span, 1) == [False]
+
+
 def test_same_value_same_day_from_two_outlets_sit_side_by_side():
     df = _frame([{"outlet": "A", "article_id": "a"}, {"outlet": "B", "article_id": "b"}])
     fig = charts.metric_figure(df, "border_queue_km", "km", {})
@@ -397,3 +410,21 @@ def test_only_metrics_reported_more_than_once_are_charted_in_the_overview():
     assert [g[0] for g in charts.charted_groups(groups, None)] == ["m2"]
     assert [g[0] for g in charts.charted_groups(groups, "m1")] == ["m1", "m2"]
     assert [g[0] for g in charts.charted_groups([groups[0]], None)] == ["m1"]  # nothing repeats: chart all
+
+
+def test_every_drawn_chart_is_a_valid_plotly_figure(app):
+    """Charts are built without plotly's validation (charts.figure_of): what the page draws must
+    still pass it. Plotly raises ValueError on an unknown property or a bad value."""
+    import plotly.graph_objects as go
+
+    at = app(PAGE)
+    no_exceptions(at)
+    specs = plotly_specs(at)
+    assert specs, "the default view draws no chart"
+    for spec in specs:
+        go.Figure({k: spec[k] for k in ("data", "layout") if k in spec})
+    conflicts = charts.conflict_figure(_frame([
+        {"value": 10, "value_high": 12, "article_id": "a", "outlet": "AP", "published": "2022-09-23"},
+        {"value": 20, "article_id": "b", "outlet": None, "published": None}]).assign(
+            value_label=["10–12", "20"]), "km", {})
+    go.Figure(conflicts.to_dict())

@@ -95,6 +95,8 @@ def test_evidence_rows_are_the_first_sentences_of_each_destination(dataset):
                 expected = maps.evidence(routes[routes["destination_country"] == code]).head(per_country)
                 got = maps.evidence(shown[shown["destination_country"] == code])
                 _same(got, expected)
+                in_one_pass = maps.evidence(shown, by_country=True)  # what the page calls
+                _same(in_one_pass[in_one_pass["destination_country"] == code], expected)
                 one = maps.evidence(data.evidence_routes(f, code, per_country))
                 _same(one, expected)
                 cards += len(got)
@@ -185,3 +187,20 @@ def test_destination_without_a_country_point_ends_at_its_first_place(sample_db, 
     assert kz["country"] == "KZ" and (kz["lat"], kz["lon"]) == (43.24, 76.95)  # the code and Almaty stand in
     _same(maps.destination_table(counts), maps.destinations(routes))
     _same(maps.flows_from_counts(data.flow_counts()), maps.flows(routes))
+
+
+def test_drawn_map_is_a_valid_plotly_figure(dataset):
+    """draw_map skips plotly's validation for speed: every property it sets must still be valid.
+    Plotly raises ValueError on an unknown property or a bad value when validating."""
+    import plotly.graph_objects as go
+
+    traces = 0
+    for f in _filters():
+        md = maps.map_data(data.routes(f), data.crossings(f))
+        codes = list(md.dests["code"][:1]) or [None]
+        for layers, selected in ((maps.LAYERS, None), (maps.LAYERS, codes[0]), (("Flows",), None), ((), None)):
+            drawn = maps.draw_map(md, layers=layers, selected=selected).to_dict()
+            validated = go.Figure(drawn).to_dict()  # validating, and coercing types
+            assert len(validated["data"]) == len(drawn["data"])
+            traces += len(drawn["data"])
+    assert traces > 0
