@@ -533,9 +533,10 @@ def draw_map(
     """The Routes map. Traces, in drawing order:
 
     - ``Russia`` (shaded origin country, no hover),
-    - one line trace per general flow (legend group by mode), followed by an invisible midpoint
-      marker carrying its hover, then the origin points,
-    - named people's journeys (lines + endpoint markers, then an invisible hover midpoint),
+    - one line trace per general flow (legend group by mode), then per mode one trace of invisible
+      midpoint markers carrying the flows' hovers (``meta["codes"]``), then the origin points,
+    - named people's journeys (a trace each: line + endpoint markers), then one trace of invisible
+      midpoint markers carrying their hovers (``meta["people"]``, ``meta["codes"]``),
     - border crossings (diamonds),
     - destinations (circles sized by reports; ``customdata`` = ["dest", ISO code], for selection).
 
@@ -561,6 +562,9 @@ def draw_map(
         fl = md.flows.sort_values("reports", ascending=False, kind="stable").head(max_flows)
         max_r = int(fl["reports"].max()) if len(fl) else 0
         shown_modes: set[str] = set()
+        # Per mode, one trace of invisible midpoint markers carrying the flows' hovers: a trace per
+        # flow doubled the traces the browser lays out on every rerun.
+        hovers: dict[str, dict] = {}
         # Draw thin lines last so big flows do not hide them.
         for _, r in fl.sort_values("reports", ascending=False, kind="stable").iterrows():
             colour, dash, label = MODE_STYLE[r["mode_key"]]
@@ -576,15 +580,20 @@ def draw_map(
             ))
             shown_modes.add(r["mode_key"])
             mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["d_lat"], r["d_lon"])
-            traces.append(dict(type="scattergeo",
-                lat=[mlat], lon=[mlon], mode="markers",
-                marker=dict(size=max(10.0, line_width(int(r["reports"]), max_r) * 2), color=colour, opacity=0.01),
-                hovertext=[r["hover"]], hoverinfo="text", name=f"Flow, {label.lower()}", showlegend=False,
-                meta={**meta, "layer": "flow-hover"},
-                legendgroup=f"mode:{r['mode_key']}", customdata=[["flow", r["code"]]],
-            ))
+            h = hovers.setdefault(r["mode_key"], dict(
+                type="scattergeo", lat=[], lon=[], mode="markers", marker=dict(size=[], color=colour, opacity=0.01),
+                hovertext=[], hoverinfo="text", name=f"Flow, {label.lower()}", showlegend=False,
+                legendgroup=f"mode:{r['mode_key']}", customdata=[],
+                meta={"layer": "flow-hover", "mode": r["mode_key"], "codes": []}))
+            h["lat"].append(mlat)
+            h["lon"].append(mlon)
+            h["marker"]["size"].append(max(10.0, line_width(int(r["reports"]), max_r) * 2))
+            h["hovertext"].append(r["hover"])
+            h["customdata"].append(["flow", r["code"]])
+            h["meta"]["codes"].append(r["code"])
             lats += glat
             lons += glon
+        traces += hovers.values()
         # Legend entries drawn at full strength even when the flows are faded by a selection.
         for mode in [m for m in MODE_STYLE if m in shown_modes]:
             colour, dash, label = MODE_STYLE[mode]
@@ -611,6 +620,10 @@ def draw_map(
 
     if "People" in layers:
         jn = md.journeys
+        hover = dict(type="scattergeo", lat=[], lon=[], mode="markers",
+                     marker=dict(size=12, color=PEOPLE_COLOUR, opacity=0.01), hovertext=[], hoverinfo="text",
+                     name="Named person's journey", showlegend=False, legendgroup="people", customdata=[],
+                     meta={"layer": "people-hover", "people": [], "codes": []})
         for i, (person, g) in enumerate(jn.groupby("person", sort=True)):
             faded = selected is not None and not (g["code"] == selected).any()
             for j, (_, r) in enumerate(g.iterrows()):
@@ -626,19 +639,18 @@ def draw_map(
                 ))
                 # Hover lives on the line's midpoint: the ends sit under origin/destination markers.
                 mlat, mlon = _geodesic_mid(r["o_lat"], r["o_lon"], r["lat"], r["lon"])
-                traces.append(dict(type="scattergeo",
-                    lat=[mlat], lon=[mlon], mode="markers",
-                    marker=dict(size=12, color=PEOPLE_COLOUR, opacity=0.01),
-                    hovertext=[r["hover"]], hoverinfo="text", name="Named person's journey",
-                    showlegend=False, legendgroup="people",
-                    meta={"layer": "people-hover", "person": person, "code": r["code"]},
-                    customdata=[["person", r["code"]]],
-                ))
+                hover["lat"].append(mlat)
+                hover["lon"].append(mlon)
+                hover["hovertext"].append(r["hover"])
+                hover["customdata"].append(["person", r["code"]])
+                hover["meta"]["people"].append(person)
+                hover["meta"]["codes"].append(r["code"])
                 glat, glon = great_circle(r["o_lat"], r["o_lon"], r["lat"], r["lon"])
                 lats += glat
                 lons += glon
 
         if len(jn):
+            traces.append(hover)
             traces.append(dict(type="scattergeo",
                 lat=[None], lon=[None], mode="lines+markers", line=dict(width=2.5, color=PEOPLE_COLOUR),
                 marker=dict(size=9, color=PEOPLE_COLOUR, symbol="star"), name="Named person's journey",

@@ -179,7 +179,11 @@ def test_route_map_has_a_trace_per_layer(frames):
     routes, crossings = frames
     fig = maps.route_map(routes, crossings)
     layers = _trace_layers(fig)
-    assert layers.count("flows") == 3 and layers.count("flow-hover") == 3
+    assert layers.count("flows") == 3
+    flow_hovers = [t for t in fig.data if (t.meta or {}).get("layer") == "flow-hover"]
+    assert sorted(c for t in flow_hovers for c in t.meta["codes"]) == sorted(
+        t.meta["code"] for t in fig.data if (t.meta or {}).get("layer") == "flows")  # a hover per flow
+    assert all(len(t.hovertext) == len(t.lat) == len(t.customdata) == len(t.meta["codes"]) for t in flow_hovers)
     assert layers.count("people") == 1 and layers.count("crossings") == 1 and layers.count("destinations") == 1
     people = next(t for t in fig.data if (t.meta or {}).get("layer") == "people")
     assert people.meta["person"] == "Ivan Petrov"
@@ -218,8 +222,9 @@ def test_hover_text_is_escaped(frames):
     for t in fig.data:
         if t.hovertext is not None:
             hovers += list(t.hovertext)
-    kz = next(t for t in fig.data if (t.meta or {}).get("layer") == "flow-hover" and t.meta["code"] == "KZ")
-    assert "&lt;script&gt;" in kz.hovertext[0] and "&lt;i&gt;Outlet&lt;/i&gt;" in kz.hovertext[0]
+    kz = next(t.hovertext[t.meta["codes"].index("KZ")] for t in fig.data
+              if (t.meta or {}).get("layer") == "flow-hover" and "KZ" in t.meta["codes"])
+    assert "&lt;script&gt;" in kz and "&lt;i&gt;Outlet&lt;/i&gt;" in kz
     for h in hovers:
         assert "<script" not in h and "<i>Outlet" not in h
     texts = next(t for t in fig.data if (t.meta or {}).get("layer") == "destinations").text
