@@ -392,7 +392,7 @@ def _flow_counts(version: str, f: Filters) -> pd.DataFrame:
                 SELECT rf.origin_key AS o_key, rf.destination_country AS code, rf.mode_key,
                        min(rf.first_key) AS k, rf.first_origin AS fo, rf.first_destination AS fd,
                        sum(rf.reports) AS reports, count(*) AS articles
-                FROM route_flows rf WHERE {where} GROUP BY 1, 2, 3)
+                FROM route_flows rf NOT INDEXED WHERE {where} GROUP BY 1, 2, 3)
             SELECT g.o_key, g.code, g.mode_key,
                    CASE WHEN {_O_STATED} THEN o.name END AS o_label, o.lat AS o_lat, o.lon AS o_lon,
                    {_O_STATED} AS o_stated, coalesce(c.name, g.code) AS country,
@@ -579,36 +579,32 @@ MAX_CROSSING_FIGURES = 20  # figures listed per border crossing in the table
 
 @st.cache_data(**_CACHE)
 def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame:
-    where, params = f.sql("a")
-    # One query (the figures-in-the-sentence lookup runs once per mention): per crossing a "count"
-    # row, its first figures ("fig" rows) and its newest articles ("src" rows), told apart by kind.
+    where, params = f.sql("cm")
+    # One query over the crossing mentions (exodus.store.write_summaries: outlet, date and the
+    # figures of the sentence are there): per crossing a "count" row, its first figures ("fig"
+    # rows) and its newest articles ("src" rows, titled from articles), told apart by kind.
     rows = _frame(
-        f"""WITH cm AS MATERIALIZED (
-                SELECT p.place_id, p.name, p.country_code, p.lat, p.lon, m.article_id, m.start, m."end",
-                       a.outlet, a.published, a.title,
-                       (SELECT trim(group_concat(fg.raw || ' (' || fg.unit || ')', '; ')) FROM figures fg
-                         WHERE fg.article_id = m.article_id AND fg.sentence_start <= m.start
-                           AND fg.sentence_end >= m."end") AS fh
-                FROM place_mentions m
-                JOIN places p ON p.place_id = m.place_id AND p.kind = 'border_crossing'
-                JOIN articles a ON a.article_id = m.article_id
-                WHERE {where}),
+        f"""WITH c AS MATERIALIZED (
+                SELECT cm.place_id, cm.article_id, cm.start, cm."end", cm.outlet, cm.published,
+                       cm.figures_here AS fh
+                FROM crossing_mentions cm WHERE {where}),
             figs AS (SELECT place_id, fh, outlet, published,
                             row_number() OVER (PARTITION BY place_id
                                 ORDER BY published IS NULL, published, article_id, start, "end") AS rn
-                     FROM cm WHERE fh IS NOT NULL AND fh != ''),
-            arts AS (SELECT place_id, article_id, outlet, published, title FROM cm GROUP BY place_id, article_id),
+                     FROM c WHERE fh IS NOT NULL AND fh != ''),
+            arts AS (SELECT place_id, article_id, outlet, published FROM c GROUP BY place_id, article_id),
             srcs AS (SELECT *, row_number() OVER (PARTITION BY place_id ORDER BY {_NEWEST_FIRST}) AS rn FROM arts)
-            SELECT 'count' AS kind, place_id, name, country_code, lat, lon, count(*) AS mentions,
-                   count(DISTINCT article_id) AS articles, sum(fh IS NOT NULL AND fh != '') AS n_figures,
+            SELECT 'count' AS kind, c.place_id, p.name, p.country_code, p.lat, p.lon, count(*) AS mentions,
+                   count(DISTINCT c.article_id) AS articles, sum(c.fh IS NOT NULL AND c.fh != '') AS n_figures,
                    NULL AS fh, NULL AS outlet, NULL AS published, NULL AS title, 0 AS rn
-            FROM cm GROUP BY place_id
+            FROM c JOIN places p ON p.place_id = c.place_id GROUP BY c.place_id
             UNION ALL
             SELECT 'fig', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, fh, outlet, published, NULL, rn
             FROM figs WHERE rn <= ?
             UNION ALL
-            SELECT 'src', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, outlet, published, title, rn
-            FROM srcs WHERE rn <= ?
+            SELECT 'src', srcs.place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, srcs.outlet, srcs.published,
+                   a.title, srcs.rn
+            FROM srcs JOIN articles a ON a.article_id = srcs.article_id WHERE srcs.rn <= ?
             ORDER BY kind, place_id, rn""",
         [*params, max_figures, MAX_SOURCES],
     )
@@ -679,7 +675,7 @@ def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame
     # Figures grouped per article first (outlet and date are the article's).
     per_article = f"""SELECT ff.article_id, ff.metric, ff.unit, count(*) AS n, min(ff.value) AS lo,
                              max(max(ff.value, coalesce(ff.value_high, ff.value))) AS hi, ff.outlet, ff.published
-                      FROM figure_facts ff WHERE {where}
+                      FROM figure_facts ff NOT INDEXED WHERE {where}
                       GROUP BY ff.article_id, ff.metric, ff.unit"""
     return _frame(
         f"""WITH y AS MATERIALIZED ({per_article})
@@ -723,7 +719,7 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
     sql = f"""WITH v AS MATERIALIZED (
                 SELECT ff.figure_id, ff.metric, ff.unit, ff.value, ff.value_high, ff.article_id,
                        ff.story_id, {_period("ff")} AS period
-                FROM figure_facts ff
+                FROM figure_facts ff NOT INDEXED
                 WHERE ff.metric IS NOT NULL AND {where}),
             sg AS MATERIALIZED (
                    SELECT metric, unit, story_id AS key, count(*) AS figures, count(DISTINCT article_id) AS articles
@@ -772,14 +768,14 @@ def _group_figures(version: str, f: Filters, metric: str, unit: str, limit: int)
     cond = f"ff.metric = ? AND ff.unit = ? AND {where}"
     # Row rn (0-based, figures order) of n is kept when it starts one of ``limit`` equal slices:
     # every row when n <= limit, else ``limit`` rows evenly spread over the publication order.
-    # figure_facts has no index on purpose: a scan of it beats an index walk with a random read
-    # per row (x1.2-x6 at 100k articles).
+    # "NOT INDEXED" here and in the other figure_facts aggregates: a scan of it beats a walk of
+    # figure_facts_best with a random read per row (x1.2-x6 at 100k articles).
     rows = _frame(
         f"""WITH o AS (
                 SELECT ff.figure_id AS id,
                        row_number() OVER (ORDER BY coalesce(ff.published, '9999'), ff.article_id, ff.start) - 1 AS rn,
                        count(*) OVER () AS n
-                FROM figure_facts ff WHERE {cond}),
+                FROM figure_facts ff NOT INDEXED WHERE {cond}),
             pick AS MATERIALIZED (SELECT id, rn, n FROM o WHERE rn = 0 OR (rn * ?) / n != ((rn - 1) * ?) / n)
             SELECT {_FIGURE_COLS}, pick.n AS _total
             FROM pick CROSS JOIN figures fg ON fg.figure_id = pick.id JOIN articles a ON a.article_id = fg.article_id
@@ -812,7 +808,7 @@ def _table_figures(version: str, f: Filters, metric: str | None, other: bool, or
         f"""WITH pick AS MATERIALIZED (
                 SELECT ff.figure_id AS id, {rank} AS rk, ff.published AS p, ff.outlet AS o, ff.start AS s,
                        ff.metric AS m, ff.article_id AS aid
-                FROM figure_facts ff
+                FROM figure_facts ff NOT INDEXED
                 WHERE {where}
                 ORDER BY rk, p IS NULL, p, o IS NULL, o, s, m, coalesce(p, '9999'), aid, s LIMIT ?)
             SELECT {_FIGURE_COLS}
@@ -821,7 +817,7 @@ def _table_figures(version: str, f: Filters, metric: str | None, other: bool, or
                      coalesce(pick.p, '9999'), pick.aid, pick.s""",
         [*rank_params, *params, limit],
     )
-    total = connection().execute(f"SELECT count(*) FROM figure_facts ff WHERE {where}", params).fetchone()[0]
+    total = connection().execute(f"SELECT count(*) FROM figure_facts ff NOT INDEXED WHERE {where}", params).fetchone()[0]
     return rows, total
 
 
@@ -901,28 +897,25 @@ def destinations(f: Filters = Filters()) -> pd.DataFrame:
 @st.cache_data(**_CACHE)
 def _headline_figures(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("ff")
-    # Rank inside SQL and cut the article text only for the winners: a row per figure would be
-    # ~900k rows (and a substr of every article's text) at 100k articles.
+    # The best figure per metric is the first of an index walk (figure_facts_best) per metric, and
+    # the article text is cut only for those: ranking every figure cost ~1 s at 100k articles.
     return _frame(
-        f"""WITH m AS (
-                SELECT ff.figure_id, ff.metric,
-                       count(*) OVER (PARTITION BY ff.metric) AS reports,
-                       row_number() OVER (PARTITION BY ff.metric
-                           ORDER BY coalesce(ff.confidence, 0) DESC, coalesce(ff.published, '') DESC,
-                                    ff.article_id, ff.start) AS rank
-                FROM figure_facts ff WHERE ff.metric IS NOT NULL AND {where}),
-            o AS (
-                SELECT ff.metric, count(DISTINCT ff.outlet) AS outlets
-                FROM figure_facts ff WHERE ff.metric IS NOT NULL AND {where} GROUP BY ff.metric)
+        f"""WITH o AS (
+                SELECT ff.metric, count(*) AS reports, count(DISTINCT ff.outlet) AS outlets
+                FROM figure_facts ff NOT INDEXED WHERE ff.metric IS NOT NULL AND {where} GROUP BY ff.metric),
+            best AS MATERIALIZED (
+                SELECT o.metric, o.reports, o.outlets,
+                       (SELECT ff.figure_id FROM figure_facts ff WHERE ff.metric = o.metric AND {where}
+                        ORDER BY coalesce(ff.confidence, 0) DESC, coalesce(ff.published, '') DESC,
+                                 ff.article_id, ff.start LIMIT 1) AS figure_id
+                FROM o)
             SELECT fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit, fg.counts, fg.raw,
                    fg.metric, fg.approximate, fg.start, fg."end", fg.rule, fg.confidence,
                    a.outlet, a.published, a.title, a.story_id,
                    substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence,
-                   m.reports, o.outlets
-            FROM m JOIN o ON o.metric = m.metric
-            JOIN figures fg ON fg.figure_id = m.figure_id
+                   best.reports, best.outlets
+            FROM best JOIN figures fg ON fg.figure_id = best.figure_id
             JOIN articles a ON a.article_id = fg.article_id
-            WHERE m.rank = 1
             ORDER BY fg.metric""",
         [*params, *params],
     )
@@ -932,8 +925,7 @@ def _headline_figures(version: str, f: Filters) -> pd.DataFrame:
 def _figure_facets(version: str) -> dict:
     con = connection()
     metrics = [r[0] for r in con.execute("SELECT DISTINCT metric FROM figures WHERE metric IS NOT NULL")]
-    unknown = con.execute("SELECT EXISTS (SELECT 1 FROM figures fg JOIN articles a ON a.article_id = fg.article_id "
-                          "WHERE a.outlet IS NULL)").fetchone()[0]
+    unknown = con.execute("SELECT EXISTS (SELECT 1 FROM figure_facts WHERE outlet IS NULL)").fetchone()[0]
     return {"metrics": sorted(metrics), "unknown_outlet": bool(unknown)}
 
 

@@ -172,6 +172,20 @@ CREATE TABLE figure_facts (
     published TEXT,
     story_id TEXT
 );
+-- every mention of a border crossing, with its article's outlet and date and the figures reported
+-- in its sentence (derived: see write_summaries)
+CREATE TABLE crossing_mentions (
+    article_id TEXT NOT NULL,
+    place_id TEXT NOT NULL,
+    start INTEGER,
+    "end" INTEGER,
+    outlet TEXT,
+    published TEXT,
+    figures_here TEXT          -- the figures in the same sentence ('raw (unit)', semicolon-separated), or NULL
+);
+-- the Overview's best-supported figure per metric: the first of an index walk
+CREATE INDEX figure_facts_best ON figure_facts(metric, coalesce(confidence, 0) DESC, coalesce(published, '') DESC,
+                                               article_id, start) WHERE metric IS NOT NULL;
 CREATE INDEX route_countries_first ON route_countries(destination_country, first_key);
 -- a flow's newest articles (its hover's sources): an index walk per flow
 CREATE INDEX route_flows_newest ON route_flows(origin_key, destination_country, mode_key,
@@ -184,7 +198,7 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(
 
 
 # The tables write_summaries derives from routes, figures, articles and places.
-SUMMARY_TABLES = ("route_countries", "route_flows", "route_journeys", "figure_facts")
+SUMMARY_TABLES = ("route_countries", "route_flows", "route_journeys", "figure_facts", "crossing_mentions")
 # A route's position in route order (date, undated last; article; start; end; id) as one string:
 # char(1) sorts below any text, so comparing these strings compares the tuples.
 ROUTE_KEY = ("coalesce(a.published, '9999') || char(1) || r.article_id || char(1) || printf('%012d', r.start)"
@@ -202,7 +216,8 @@ def write_summaries(con: sqlite3.Connection) -> None:
     copy story ids).
 
     The app's aggregates read these (a row per article and destination, per article and general
-    flow, per article and named person's path; every figure with its article's facets) instead of
+    flow, per article and named person's path; every figure, and every border crossing mention with
+    the figures of its sentence, with its article's facets) instead of
     joining every route or figure to its article: at 100k articles those joins and their distinct
     counts cost seconds per view (docs/PERFORMANCE.md). Counts here are
     per article, so they add up over any filter on outlet, date or article. Each group's bare
@@ -240,6 +255,16 @@ def write_summaries(con: sqlite3.Connection) -> None:
            SELECT fg.figure_id, fg.article_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.confidence,
                   fg.start, a.outlet, a.published, a.story_id
            FROM figures fg JOIN articles a ON a.article_id = fg.article_id ORDER BY fg.rowid""")
+    con.execute(
+        """INSERT INTO crossing_mentions
+           SELECT m.article_id, m.place_id, m.start, m."end", a.outlet, a.published,
+                  (SELECT trim(group_concat(fg.raw || ' (' || fg.unit || ')', '; ')) FROM figures fg
+                    WHERE fg.article_id = m.article_id AND fg.sentence_start <= m.start
+                      AND fg.sentence_end >= m."end")
+           FROM place_mentions m
+           JOIN places p ON p.place_id = m.place_id AND p.kind = 'border_crossing'
+           JOIN articles a ON a.article_id = m.article_id
+           ORDER BY m.rowid""")
 
 
 @dataclass(frozen=True)
