@@ -190,4 +190,3 @@ def test_the_app_explains_a_broken_dataset(kind, tmp_path, monkeypatch):
     assert str(db) in errors
     # The page itself did not run on a broken dataset (it would have drawn its title).
     assert not at.title, [t.value for t in at.title]
-
