@@ -659,26 +659,22 @@ def _period(alias: str) -> str:
 _PERIOD = _period("a")
 
 
-def _fact_where(f: Filters, metric: str | None) -> tuple[str, list]:
-    """The view's WHERE on ``figure_facts ff`` (a figure with its article's outlet, date and story,
+def _fact_where(f: Filters, metric: str | None, alias: str = "ff") -> tuple[str, list]:
+    """The view's WHERE on ``figure_facts ff`` or ``figure_articles`` (a figure with its article's outlet, date and story,
     exodus.store.write_summaries): aggregates over every figure read it instead of joining each
     figure to its article, which costs seconds at 100k articles."""
-    where, params = f.sql("ff")
+    where, params = f.sql(alias)
     if metric:
-        return f"ff.metric = ? AND {where}", [metric, *params]
+        return f"{alias}.metric = ? AND {where}", [metric, *params]
     return where, params
 
 
 @st.cache_data(**_CACHE)
 def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame:
-    where, params = _fact_where(f, metric)
-    # Figures grouped per article first (outlet and date are the article's).
-    per_article = f"""SELECT ff.article_id, ff.metric, ff.unit, count(*) AS n, min(ff.value) AS lo,
-                             max(max(ff.value, coalesce(ff.value_high, ff.value))) AS hi, ff.outlet, ff.published
-                      FROM figure_facts ff NOT INDEXED WHERE {where}
-                      GROUP BY ff.article_id, ff.metric, ff.unit"""
+    where, params = _fact_where(f, metric, "y")
+    # From the figures grouped per article, metric and unit at build time (figure_articles).
     return _frame(
-        f"""WITH y AS MATERIALIZED ({per_article})
+        f"""WITH y AS MATERIALIZED (SELECT * FROM figure_articles y WHERE {where})
             SELECT 'group' AS kind, metric, unit, outlet, sum(n) AS reports, count(*) AS articles,
                    min(lo) AS lo, max(hi) AS hi,
                    min(CASE WHEN published != '' THEN published END) AS first,

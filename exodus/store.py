@@ -172,6 +172,17 @@ CREATE TABLE figure_facts (
     published TEXT,
     story_id TEXT
 );
+-- figures per article, metric and unit (derived: see write_summaries)
+CREATE TABLE figure_articles (
+    article_id TEXT NOT NULL,
+    metric TEXT,
+    unit TEXT,
+    n INTEGER,                 -- figures
+    lo REAL,                   -- lowest value
+    hi REAL,                   -- highest value or upper bound
+    outlet TEXT,
+    published TEXT
+);
 -- every mention of a border crossing, with its article's outlet and date and the figures reported
 -- in its sentence (derived: see write_summaries)
 CREATE TABLE crossing_mentions (
@@ -198,7 +209,8 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(
 
 
 # The tables write_summaries derives from routes, figures, articles and places.
-SUMMARY_TABLES = ("route_countries", "route_flows", "route_journeys", "figure_facts", "crossing_mentions")
+SUMMARY_TABLES = ("route_countries", "route_flows", "route_journeys", "figure_facts", "figure_articles",
+                  "crossing_mentions")
 # A route's position in route order (date, undated last; article; start; end; id) as one string:
 # char(1) sorts below any text, so comparing these strings compares the tuples.
 ROUTE_KEY = ("coalesce(a.published, '9999') || char(1) || r.article_id || char(1) || printf('%012d', r.start)"
@@ -215,14 +227,13 @@ def write_summaries(con: sqlite3.Connection) -> None:
     """(Re)fill the summary tables from routes, figures, articles and places (after linking: they
     copy story ids).
 
-    The app's aggregates read these (a row per article and destination, per article and general
-    flow, per article and named person's path; every figure, and every border crossing mention with
-    the figures of its sentence, with its article's facets) instead of
-    joining every route or figure to its article: at 100k articles those joins and their distinct
-    counts cost seconds per view (docs/PERFORMANCE.md). Counts here are
-    per article, so they add up over any filter on outlet, date or article. Each group's bare
-    ``first_*`` columns come from its first route: SQLite takes bare columns from the row of the
-    single min() of the query."""
+    The app's aggregates read these (a row per article and destination, general flow, named
+    person's path, or figure metric and unit; every figure, and every border crossing mention with
+    the figures of its sentence, with its article's outlet and date) instead of joining every route
+    or figure to its article: at 100k articles those joins and their distinct counts cost seconds
+    per view (docs/PERFORMANCE.md). Counts here are per article, so they add up over any filter on
+    outlet, date or article. Each group's bare ``first_*`` columns come from its first route:
+    SQLite takes bare columns from the row of the single min() of the query."""
     for table in SUMMARY_TABLES:
         con.execute(f"DELETE FROM {table}")
     con.execute(
@@ -255,6 +266,11 @@ def write_summaries(con: sqlite3.Connection) -> None:
            SELECT fg.figure_id, fg.article_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.confidence,
                   fg.start, a.outlet, a.published, a.story_id
            FROM figures fg JOIN articles a ON a.article_id = fg.article_id ORDER BY fg.rowid""")
+    con.execute(
+        """INSERT INTO figure_articles
+           SELECT article_id, metric, unit, count(*), min(value), max(max(value, coalesce(value_high, value))),
+                  outlet, published
+           FROM figure_facts GROUP BY article_id, metric, unit""")
     con.execute(
         """INSERT INTO crossing_mentions
            SELECT m.article_id, m.place_id, m.start, m."end", a.outlet, a.published,
