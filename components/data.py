@@ -714,14 +714,17 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
     # listed once (as the story's).
     sql = f"""WITH v AS MATERIALIZED (
                 SELECT ff.figure_id, ff.metric, ff.unit, ff.value, ff.value_high, ff.article_id,
-                       ff.story_id, {_period("ff")} AS period
+                       ff.story_id, ff.shared_story, {_period("ff")} AS period
                 FROM figure_facts ff NOT INDEXED
                 WHERE ff.metric IS NOT NULL AND {where}),
+            -- Only stories of 2+ articles can disagree (most are one article): the others are
+            -- never grouped. A month group below that is all one story has 2+ articles, so its
+            -- story is always in sg.
             sg AS MATERIALIZED (
                    SELECT metric, unit, story_id AS key, count(*) AS figures, count(DISTINCT article_id) AS articles
-                   FROM v WHERE story_id IS NOT NULL GROUP BY metric, unit, story_id),
+                   FROM v WHERE shared_story GROUP BY metric, unit, story_id),
             sv AS (SELECT metric, unit, story_id AS key, count(*) AS vals
-                   FROM (SELECT DISTINCT metric, unit, story_id, value, value_high FROM v WHERE story_id IS NOT NULL)
+                   FROM (SELECT DISTINCT metric, unit, story_id, value, value_high FROM v WHERE shared_story)
                    GROUP BY metric, unit, story_id),
             pg AS (SELECT metric, unit, period AS key, count(*) AS figures, count(DISTINCT article_id) AS articles,
                           count(DISTINCT story_id) AS stories, count(story_id) AS with_story, min(story_id) AS story

@@ -170,7 +170,8 @@ CREATE TABLE figure_facts (
     start INTEGER,
     outlet TEXT,
     published TEXT,
-    story_id TEXT
+    story_id TEXT,
+    shared_story INTEGER       -- 1 when the story has 2+ articles (only those can disagree)
 );
 -- figures per article, metric and unit (derived: see write_summaries)
 CREATE TABLE figure_articles (
@@ -262,9 +263,11 @@ def write_summaries(con: sqlite3.Connection) -> None:
             WHERE r.person IS NOT NULL
             GROUP BY r.article_id, r.person, r.origin_place_id, r.destination_place_id""")
     con.execute(
-        """INSERT INTO figure_facts
+        """WITH shared AS (SELECT story_id FROM articles WHERE story_id IS NOT NULL
+                           GROUP BY story_id HAVING count(*) > 1)
+           INSERT INTO figure_facts
            SELECT fg.figure_id, fg.article_id, fg.metric, fg.unit, fg.value, fg.value_high, fg.confidence,
-                  fg.start, a.outlet, a.published, a.story_id
+                  fg.start, a.outlet, a.published, a.story_id, a.story_id IN shared
            FROM figures fg JOIN articles a ON a.article_id = fg.article_id ORDER BY fg.rowid""")
     con.execute(
         """INSERT INTO figure_articles

@@ -248,3 +248,37 @@ def test_table_figures_are_the_tables_first_rows(figure_dataset):
         other, n_other = data.table_figures(f, metric, order, 10_000, other=True)
         assert n_other == int(view["metric"].isna().sum())
         _same(charts.table_frame(charts.prepare(other)), charts.table_frame(view[view["metric"].isna()]))
+
+
+def test_conflicts_within_a_story_of_several_articles(heldout_db, tmp_path, monkeypatch):
+    """Reports of one story that differ (a rewrite changing a number): the SQL groups equal those
+    charts.conflicts finds in the rows. The held-out articles have no multi-article story with such
+    numbers, so two articles reporting different values of one metric are made one story here."""
+    import shutil
+    import sqlite3
+
+    from exodus import store
+
+    db = tmp_path / "one-story.sqlite"
+    shutil.copyfile(heldout_db, db)
+    con = sqlite3.connect(db)
+    metric, unit, first, second = con.execute(
+        """SELECT a.metric, a.unit, a.article_id, b.article_id FROM figures a JOIN figures b
+           ON b.metric = a.metric AND b.unit = a.unit AND b.article_id > a.article_id AND b.value != a.value
+           WHERE a.metric IS NOT NULL ORDER BY a.metric, a.unit, a.article_id, b.article_id LIMIT 1""").fetchone()
+    con.execute("UPDATE articles SET story_id = ?, rewrite_of = CASE WHEN article_id = ? THEN ? END "
+                "WHERE article_id IN (?, ?)", (first, second, first, first, second))
+    store.write_summaries(con)  # derived from the articles' stories, as a build does
+    con.commit()
+    con.close()
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    stories = 0
+    for f, m in [(data.Filters(), None), (data.Filters(), metric), *[(f, None) for f in _filters()[1:]]]:
+        view = _view(f, m)
+        expected = charts.conflicts(view)
+        groups, n = data.figure_conflicts(f, m)
+        keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
+        assert [charts.group_label(*k) for k in keys] == list(dict.fromkeys(expected["group"])), (f, m)
+        assert n == expected["figure_id"].nunique()
+        stories += int((groups["kind"] == "story").sum())
+    assert stories > 0, f"no story group for {metric} / {unit} in {first} and {second}"
