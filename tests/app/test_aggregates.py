@@ -184,15 +184,22 @@ def test_group_stats_give_the_chart_titles_source_lines_and_overview_of_the_rows
     assert charted > 0
 
 
+def _conflict_groups_match(f: data.Filters, metric: str | None, expected: pd.DataFrame):
+    """The SQL conflict groups for one view hold the same groups, in order, and the same figures as
+    the row-level conflicts `expected`; returns the groups and their keys."""
+    groups, n = data.figure_conflicts(f, metric)
+    keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
+    assert [charts.group_label(*k) for k in keys] == list(dict.fromkeys(expected["group"])), (f, metric)
+    assert n == expected["figure_id"].nunique()
+    return groups, keys
+
+
 def test_conflict_groups_and_rows_equal_those_found_in_the_rows(figure_dataset):
     found = 0
     for f, metric in _figure_views():
         view = _view(f, metric)
         expected = charts.conflicts(view)
-        groups, n = data.figure_conflicts(f, metric)
-        keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
-        assert [charts.group_label(*k) for k in keys] == list(dict.fromkeys(expected["group"])), (f, metric)
-        assert n == expected["figure_id"].nunique()
+        groups, keys = _conflict_groups_match(f, metric, expected)
         assert list(groups["figures"]) == list(expected.groupby("group", sort=False).size())
         assert charts.conflict_members(view, groups) == set(expected["figure_id"])
         rows = charts.conflict_frame(charts.prepare(data.conflict_figures(f, keys, 10_000)), keys)
@@ -274,11 +281,6 @@ def test_conflicts_within_a_story_of_several_articles(heldout_db, tmp_path, monk
     monkeypatch.setenv("EXODUS_DB", str(db))
     stories = 0
     for f, m in [(data.Filters(), None), (data.Filters(), metric), *[(f, None) for f in _filters()[1:]]]:
-        view = _view(f, m)
-        expected = charts.conflicts(view)
-        groups, n = data.figure_conflicts(f, m)
-        keys = list(groups[["kind", "metric", "unit", "key"]].itertuples(index=False, name=None))
-        assert [charts.group_label(*k) for k in keys] == list(dict.fromkeys(expected["group"])), (f, m)
-        assert n == expected["figure_id"].nunique()
+        groups, _ = _conflict_groups_match(f, m, charts.conflicts(_view(f, m)))
         stories += int((groups["kind"] == "story").sum())
     assert stories > 0, f"no story group for {metric} / {unit} in {first} and {second}"

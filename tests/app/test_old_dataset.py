@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from components.data import DatasetError, check_dataset
 from exodus import store
+from tests.dashboard_start import errors_shown, start_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "data" / "raw"
@@ -27,18 +27,11 @@ def test_a_dataset_from_an_older_version_is_rebuilt_on_start(sample_db, tmp_path
     con.close()
     with pytest.raises(DatasetError, match="older version"):
         check_dataset(db)
-    monkeypatch.setenv("EXODUS_DB", str(db))
-    monkeypatch.setenv("EXODUS_RAW", str(tmp_path / "no-such-folder"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert "older version" in " ".join(e.value for e in at.error)
+    at = start_dashboard(db, tmp_path / "no-such-folder", monkeypatch)
+    assert "older version" in errors_shown(at)
 
-    monkeypatch.setenv("EXODUS_RAW", str(SEED_DIR))  # the articles are there: rebuilt, then shown
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    at = start_dashboard(db, SEED_DIR, monkeypatch, timeout=180)  # the articles are there: rebuilt, then shown
+    assert not at.error, errors_shown(at)
     check_dataset(db)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:

@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from components.data import DatasetError, check_dataset
+from tests.dashboard_start import errors_shown, start_dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "data" / "raw"
@@ -180,12 +180,8 @@ def test_the_app_explains_a_broken_dataset(kind, tmp_path, monkeypatch):
     if kind != "truncated":  # a truncated file may still open; the others never do
         with pytest.raises(DatasetError):
             check_dataset(db)
-    monkeypatch.setenv("EXODUS_DB", str(db))
-    monkeypatch.setenv("EXODUS_RAW", str(tmp_path / "no-such-folder"))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    errors = " ".join(e.value for e in at.error)
+    at = start_dashboard(db, tmp_path / "no-such-folder", monkeypatch)
+    errors = errors_shown(at)
     assert "python -m exodus build" in errors, errors or "no error shown"
     assert str(db) in errors
     # The page itself did not run on a broken dataset (it would have drawn its title).
