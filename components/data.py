@@ -670,40 +670,37 @@ def _fact_where(f: Filters, metric: str | None, alias: str = "ff") -> tuple[str,
 
 
 @st.cache_data(**_CACHE)
-def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame:
+def _figure_counts(version: str, f: Filters, metric: str | None) -> tuple[pd.DataFrame, dict]:
     where, params = _fact_where(f, metric, "y")
-    # From the figures grouped per article, metric and unit at build time (figure_articles).
-    return _frame(
-        f"""WITH y AS MATERIALIZED (SELECT * FROM figure_articles y WHERE {where})
-            SELECT 'group' AS kind, metric, unit, outlet, sum(n) AS reports, count(*) AS articles,
-                   min(lo) AS lo, max(hi) AS hi,
+    # From the figures grouped per article, metric and unit at build time (figure_articles); the
+    # groups in the order of the covering index figure_articles_groups, so nothing is sorted.
+    groups = _frame(
+        f"""SELECT metric, unit, outlet, sum(n) AS reports, count(*) AS articles, min(lo) AS lo, max(hi) AS hi,
                    min(CASE WHEN published != '' THEN published END) AS first,
                    max(CASE WHEN published != '' THEN published END) AS last,
                    sum(coalesce(published, '') = '') AS undated
-            FROM y GROUP BY metric, unit, outlet
-            UNION ALL
-            SELECT 'total', NULL, NULL, NULL, coalesce(sum(n), 0), count(DISTINCT article_id),
-                   coalesce(sum(CASE WHEN metric IS NULL THEN n END), 0), count(DISTINCT outlet), NULL, NULL, NULL
-            FROM y  -- the totals row: lo = figures without a metric, hi = named outlets
-            ORDER BY kind, metric, unit, outlet""",
+            FROM figure_articles y WHERE {where} GROUP BY metric, unit, outlet ORDER BY metric, unit, outlet""",
         params,
     )
+    figures, other, articles, outlets = connection().execute(
+        f"""SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN metric IS NULL THEN n END), 0),
+                   count(DISTINCT article_id), count(DISTINCT outlet)
+            FROM figure_articles y WHERE {where}""",
+        params,
+    ).fetchone()
+    return groups, {"figures": figures, "other": other, "articles": articles, "outlets": outlets}
 
 
 def figure_groups(f: Filters = Filters(), metric: str | None = None) -> pd.DataFrame:
     """Per metric (NULL: no metric), unit and outlet of the view: reports (figures), articles, lo / hi
     (lowest value, highest value or upper bound), first / last publication date and undated
     articles. ``charts.group_stats`` merges the outlets of each metric and unit."""
-    counts = _figure_counts(_version(), f, metric)
-    return counts[counts["kind"] == "group"].drop(columns="kind").reset_index(drop=True)
+    return _figure_counts(_version(), f, metric)[0]
 
 
 def figure_totals(f: Filters = Filters(), metric: str | None = None) -> dict:
     """Counts of the view: figures, other (without a metric), articles, outlets (named)."""
-    counts = _figure_counts(_version(), f, metric)
-    t = counts[counts["kind"] == "total"].iloc[0]
-    return {"figures": int(t["reports"]), "other": int(t["lo"]), "articles": int(t["articles"]),
-            "outlets": int(t["hi"])}
+    return dict(_figure_counts(_version(), f, metric)[1])
 
 
 @st.cache_data(**_CACHE)
@@ -712,6 +709,12 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
     # charts.conflicts in SQL: figures of one metric and unit from one story, or published the same
     # month, from 2+ articles with 2+ different values; a month group equal to a story group is
     # listed once (as the story's).
+    # Min/max instead of DISTINCT counts (x2 at 100k articles): a group holds 2+ articles when its
+    # lowest and highest article ids differ, and 2+ (value, value_high) pairs when the values, the
+    # upper bounds, or which figures have an upper bound differ.
+    several = "min(article_id) != max(article_id)"
+    differ = ("(min(value) != max(value) OR min(value_high) != max(value_high)"
+              " OR count(value_high) NOT IN (0, count(*)))")
     sql = f"""WITH v AS MATERIALIZED (
                 SELECT ff.figure_id, ff.metric, ff.unit, ff.value, ff.value_high, ff.article_id,
                        ff.story_id, ff.shared_story, {_period("ff")} AS period
@@ -721,29 +724,20 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
             -- never grouped. A month group below that is all one story has 2+ articles, so its
             -- story is always in sg.
             sg AS MATERIALIZED (
-                   SELECT metric, unit, story_id AS key, count(*) AS figures, count(DISTINCT article_id) AS articles
+                   SELECT metric, unit, story_id AS key, count(*) AS figures, {several} AS several, {differ} AS differ
                    FROM v WHERE shared_story GROUP BY metric, unit, story_id),
-            sv AS (SELECT metric, unit, story_id AS key, count(*) AS vals
-                   FROM (SELECT DISTINCT metric, unit, story_id, value, value_high FROM v WHERE shared_story)
-                   GROUP BY metric, unit, story_id),
-            pg AS (SELECT metric, unit, period AS key, count(*) AS figures, count(DISTINCT article_id) AS articles,
-                          count(DISTINCT story_id) AS stories, count(story_id) AS with_story, min(story_id) AS story
+            pg AS (SELECT metric, unit, period AS key, count(*) AS figures, {several} AS several, {differ} AS differ,
+                          count(story_id) = count(*) AND min(story_id) = max(story_id) AS one_story,
+                          min(story_id) AS story
                    FROM v WHERE period IS NOT NULL GROUP BY metric, unit, period),
-            pv AS (SELECT metric, unit, period AS key, count(*) AS vals
-                   FROM (SELECT DISTINCT metric, unit, period, value, value_high FROM v WHERE period IS NOT NULL)
-                   GROUP BY metric, unit, period),
             flagged AS MATERIALIZED (
-                SELECT 'story' AS kind, sg.metric, sg.unit, sg.key, sg.figures, sg.articles
-                FROM sg JOIN sv ON sv.metric = sg.metric AND sv.unit = sg.unit AND sv.key = sg.key
-                WHERE sg.articles >= 2 AND sv.vals >= 2
+                SELECT 'story' AS kind, metric, unit, key, figures FROM sg WHERE several AND differ
                 UNION ALL
-                SELECT 'period', pg.metric, pg.unit, pg.key, pg.figures, pg.articles
-                FROM pg JOIN pv ON pv.metric = pg.metric AND pv.unit = pg.unit AND pv.key = pg.key
-                WHERE pg.articles >= 2 AND pv.vals >= 2
-                  AND NOT (pg.stories = 1 AND pg.with_story = pg.figures AND pg.figures =
+                SELECT 'period', pg.metric, pg.unit, pg.key, pg.figures FROM pg WHERE several AND differ
+                  AND NOT (one_story AND pg.figures =
                            (SELECT sg.figures FROM sg WHERE sg.metric = pg.metric AND sg.unit = pg.unit
                               AND sg.key = pg.story)))
-            SELECT kind, metric, unit, key, figures, articles,
+            SELECT kind, metric, unit, key, figures,
                    (SELECT count(*) FROM v WHERE (v.metric, v.unit, v.story_id) IN
                         (SELECT metric, unit, key FROM flagged WHERE kind = 'story')
                      OR (v.metric, v.unit, v.period) IN
@@ -756,7 +750,7 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
 
 def figure_conflicts(f: Filters = Filters(), metric: str | None = None) -> tuple[pd.DataFrame, int]:
     """(groups, n): the groups of reports that differ (``charts.conflicts``), in its order: kind
-    ('story' or 'period'), metric, unit, key (story id or 'YYYY-MM'), figures, articles; and how many
+    ('story' or 'period'), metric, unit, key (story id or 'YYYY-MM'), figures; and how many
     figures are in at least one of them."""
     return _figure_conflicts(_version(), f, metric)
 

@@ -198,6 +198,9 @@ CREATE TABLE crossing_mentions (
 -- the Overview's best-supported figure per metric: the first of an index walk
 CREATE INDEX figure_facts_best ON figure_facts(metric, coalesce(confidence, 0) DESC, coalesce(published, '') DESC,
                                                article_id, start) WHERE metric IS NOT NULL;
+-- Numbers' counts per metric, unit and outlet: a covering index read in group order, no sort of
+-- every row (x3 at 100k articles)
+CREATE INDEX figure_articles_groups ON figure_articles(metric, unit, outlet, published, n, lo, hi, article_id);
 CREATE INDEX route_countries_first ON route_countries(destination_country, first_key);
 -- a flow's newest articles (its hover's sources): an index walk per flow
 CREATE INDEX route_flows_newest ON route_flows(origin_key, destination_country, mode_key,

@@ -7,11 +7,13 @@ under every kind of filter.
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import streamlit as st
 
 from components import data
 from components import charts
@@ -284,3 +286,44 @@ def test_conflicts_within_a_story_of_several_articles(heldout_db, tmp_path, monk
         groups, _ = _conflict_groups_match(f, m, charts.conflicts(_view(f, m)))
         stories += int((groups["kind"] == "story").sum())
     assert stories > 0, f"no story group for {metric} / {unit} in {first} and {second}"
+
+
+def test_a_month_differs_by_an_upper_bound_alone(heldout_db, tmp_path, monkeypatch):
+    """Two articles of one month reporting 5 and "5 to 10" of one metric differ; 5 and 5 do not,
+    nor do "5 to 10" and "5 to 10". The SQL groups (which compare lowest and highest values and
+    bounds, not distinct pairs) agree with charts.conflicts in each case."""
+    import shutil
+    import sqlite3
+
+    from exodus import store
+
+    db = tmp_path / "bounds.sqlite"
+    shutil.copyfile(heldout_db, db)
+    con = sqlite3.connect(db)
+    # Two figures of one metric and unit from two articles published the same (valid) month.
+    metric, unit, month, first, second = con.execute(
+        """SELECT f1.metric, f1.unit, substr(a1.published, 1, 7), f1.figure_id, f2.figure_id
+           FROM figures f1 JOIN articles a1 ON a1.article_id = f1.article_id
+           JOIN figures f2 ON f2.metric = f1.metric AND f2.unit = f1.unit AND f2.article_id > f1.article_id
+           JOIN articles a2 ON a2.article_id = f2.article_id
+           WHERE f1.metric IS NOT NULL AND date(a1.published) = a1.published AND date(a2.published) = a2.published
+             AND substr(a1.published, 1, 7) = substr(a2.published, 1, 7)
+           ORDER BY f1.figure_id, f2.figure_id LIMIT 1""").fetchone()
+    in_month = """figure_id IN (SELECT fg.figure_id FROM figures fg JOIN articles a ON a.article_id = fg.article_id
+                  WHERE fg.metric = ? AND fg.unit = ? AND substr(a.published, 1, 7) = ?)"""
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    flagged_month = {}
+    for name, first_high, second_high in (("same", None, None), ("bound", None, 10.0), ("same bound", 10.0, 10.0)):
+        con.execute(f"UPDATE figures SET value = 5, value_high = NULL WHERE {in_month}", (metric, unit, month))
+        con.execute("UPDATE figures SET value_high = ? WHERE figure_id = ?", (first_high, first))
+        con.execute("UPDATE figures SET value_high = ? WHERE figure_id = ?", (second_high, second))
+        if name == "same bound":  # every figure of the month "5 to 10"
+            con.execute(f"UPDATE figures SET value_high = 10 WHERE {in_month}", (metric, unit, month))
+        store.write_summaries(con)
+        con.commit()
+        os.utime(db)  # a new dataset version: nothing cached is reused
+        st.cache_data.clear()
+        groups, _ = _conflict_groups_match(data.Filters(), metric, charts.conflicts(_view(data.Filters(), metric)))
+        flagged_month[name] = bool(((groups["kind"] == "period") & (groups["key"] == month)).any())
+    con.close()
+    assert flagged_month == {"same": False, "bound": True, "same bound": False}
