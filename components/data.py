@@ -797,8 +797,10 @@ def _table_figures(version: str, f: Filters, metric: str | None, other: bool, or
     rank = ("CASE WHEN ff.metric IS NULL THEN ? " + "".join("WHEN ff.metric = ? THEN ? " for _ in order)
             + "ELSE ? END")
     rank_params = [len(order) + 1, *[x for i, m in enumerate(order) for x in (m, i)], len(order)]
+    # "NOT MATERIALIZED": a materialized pick sorted every row of the view before its LIMIT (x1.9 at
+    # 100k articles); as a co-routine SQLite keeps only the first ``limit`` while it scans.
     rows = _frame(
-        f"""WITH pick AS MATERIALIZED (
+        f"""WITH pick AS NOT MATERIALIZED (
                 SELECT ff.figure_id AS id, {rank} AS rk, ff.published AS p, ff.outlet AS o, ff.start AS s,
                        ff.metric AS m, ff.article_id AS aid
                 FROM figure_facts ff NOT INDEXED
@@ -810,8 +812,8 @@ def _table_figures(version: str, f: Filters, metric: str | None, other: bool, or
                      coalesce(pick.p, '9999'), pick.aid, pick.s""",
         [*rank_params, *params, limit],
     )
-    total = connection().execute(f"SELECT count(*) FROM figure_facts ff NOT INDEXED WHERE {where}", params).fetchone()[0]
-    return rows, total
+    totals = _figure_counts(version, f, metric)[1]  # counted per article at build time: no scan here
+    return rows, totals["other"] if other else totals["figures"]
 
 
 def table_figures(f: Filters, metric: str | None, order, limit: int, other: bool = False) -> tuple[pd.DataFrame, int]:
