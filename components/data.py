@@ -651,12 +651,11 @@ _FIGURE_COLS = """fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit,
                    fg.metric, fg.approximate, fg.start, fg."end", fg.rule, fg.confidence,
                    a.outlet, a.published, a.title, a.story_id,
                    substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence"""
+
+
 # The month charts.prepare gives a figure ('YYYY-MM' of a valid 'YYYY-MM-DD' date, else NULL).
 def _period(alias: str) -> str:
     return f"CASE WHEN date({alias}.published) = {alias}.published THEN substr({alias}.published, 1, 7) END"
-
-
-_PERIOD = _period("a")
 
 
 def _fact_where(f: Filters, metric: str | None, alias: str = "ff") -> tuple[str, list]:
@@ -834,11 +833,14 @@ def table_figures(f: Filters, metric: str | None, order, limit: int, other: bool
 def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, str, str], ...],
                       per_group: int) -> pd.DataFrame:
     where, params = f.sql("a")
+    where_y, _ = f.sql("y")
     # Rows of the given (kind, metric, unit, key) groups, ``per_group`` each, in charts.conflicts'
     # order inside a group (value, date, outlet; ties in figures order). Articles are found by story
-    # (index articles_story) or by month (a range on articles_published / articles_outlet).
+    # (index articles_story) or, for a month, in the covering index figure_articles_groups (the
+    # articles with figures of that metric and unit, with their outlet and date): a month of
+    # articles joined to every figure read ~x4 the rows (860 -> 220 ms at 100k articles).
     # "+": never walk figures_metric here (every figure of the metric, per article).
-    figs = "JOIN figures fg ON fg.article_id = a.article_id AND +fg.metric = g.metric AND +fg.unit = g.unit"
+    figs = "JOIN figures fg ON fg.article_id = {0}.article_id AND +fg.metric = g.metric AND +fg.unit = g.unit"
     return _frame(
         f"""WITH g AS (SELECT json_extract(j.value, '$[0]') AS kind, json_extract(j.value, '$[1]') AS metric,
                               json_extract(j.value, '$[2]') AS unit, json_extract(j.value, '$[3]') AS key,
@@ -846,12 +848,13 @@ def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, st
                        FROM json_each(?) j),
             hits AS (
                 SELECT g.gi, fg.rowid AS id, fg.value, a.published, a.outlet, fg.article_id, fg.start
-                FROM g CROSS JOIN articles a ON a.story_id = g.key {figs}
+                FROM g CROSS JOIN articles a ON a.story_id = g.key {figs.format("a")}
                 WHERE g.kind = 'story' AND {where}
                 UNION ALL
-                SELECT g.gi, fg.rowid, fg.value, a.published, a.outlet, fg.article_id, fg.start
-                FROM g CROSS JOIN articles a ON a.published >= g.key || '-01' AND a.published < g.key || '-32' {figs}
-                WHERE g.kind = 'period' AND {_PERIOD} = g.key AND {where}),
+                SELECT g.gi, fg.rowid, fg.value, y.published, y.outlet, fg.article_id, fg.start
+                FROM g CROSS JOIN figure_articles y ON y.metric = g.metric AND y.unit = g.unit
+                     AND y.published >= g.key || '-01' AND y.published < g.key || '-32' {figs.format("y")}
+                WHERE g.kind = 'period' AND {_period("y")} = g.key AND {where_y}),
             m AS (SELECT gi, id, count(*) OVER (PARTITION BY gi) AS n,
                          row_number() OVER (PARTITION BY gi ORDER BY value, published IS NULL, published,
                              outlet IS NULL, outlet, coalesce(published, '9999'), article_id, start) - 1 AS rn
