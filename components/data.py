@@ -122,8 +122,14 @@ def check_dataset(path: Path | None = None) -> None:
             missing = {"articles", "quotes", "figures", "places", "routes", "meta"} - tables
             if missing:
                 raise DatasetError(f"{path} is not an Exit Routes dataset (missing tables: {', '.join(sorted(missing))}).")
-            if set(store.SUMMARY_TABLES) - tables:  # built by an older version: rebuilt on start
+            # built by an older version: the app's queries need what it lacks, so it is rebuilt on start
+            if set(store.SUMMARY_TABLES) - tables:
                 raise DatasetError(f"{path} was built by an older version of Exit Routes (no summary tables).")
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            built = int(row[0]) if row and str(row[0]).isdigit() else 0
+            if built < store.SCHEMA_VERSION:
+                raise DatasetError(f"{path} was built by an older version of Exit Routes (dataset schema "
+                                   f"{built or 'unknown'}; this version reads {store.SCHEMA_VERSION}).")
             con.execute("SELECT count(*) FROM articles").fetchone()
         finally:
             con.close()
@@ -686,12 +692,15 @@ def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame
 @st.cache_data(**_CACHE)
 def _figure_totals(version: str, f: Filters, metric: str | None) -> dict:
     where, params = _fact_where(f, metric, "y")
+    # A filter keeps or drops whole articles, so the view's articles are its first rows (x5 a
+    # DISTINCT count at 100k articles).
+    first = "first_of_metric" if metric else "first_of_article"
     articles, outlets = connection().execute(
-        f"SELECT count(DISTINCT article_id), count(DISTINCT outlet) FROM figure_articles y WHERE {where}", params
+        f"SELECT total({first}), count(DISTINCT outlet) FROM figure_articles y NOT INDEXED WHERE {where}", params
     ).fetchone()
     groups = _figure_counts(version, f, metric)
     return {"figures": int(groups["reports"].sum()), "other": int(groups.loc[groups["metric"].isna(), "reports"].sum()),
-            "articles": articles, "outlets": outlets}
+            "articles": int(articles), "outlets": outlets}
 
 
 def figure_groups(f: Filters = Filters(), metric: str | None = None) -> pd.DataFrame:
@@ -708,31 +717,31 @@ def figure_totals(f: Filters = Filters(), metric: str | None = None) -> dict:
 
 @st.cache_data(**_CACHE)
 def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.DataFrame, int]:
-    where, params = _fact_where(f, metric)
+    where, params = _fact_where(f, metric, "y")
     # charts.conflicts in SQL: figures of one metric and unit from one story, or published the same
     # month, from 2+ articles with 2+ different values; a month group equal to a story group is
     # listed once (as the story's).
-    # Min/max instead of DISTINCT counts (x2 at 100k articles): a group holds 2+ articles when its
-    # lowest and highest article ids differ, and 2+ (value, value_high) pairs when the values, the
-    # upper bounds, or which figures have an upper bound differ.
+    # From the figures summed per article, metric and unit at build time (figure_articles: a third
+    # of the rows of figure_facts, nothing to materialise per figure; x4 at 100k articles), and by
+    # min/max rather than DISTINCT counts: a group holds 2+ articles when its lowest and highest
+    # article ids differ, and 2+ (value, value_high) pairs when the values, the upper bounds, or
+    # which figures have an upper bound differ.
     several = "min(article_id) != max(article_id)"
-    differ = ("(min(value) != max(value) OR min(value_high) != max(value_high)"
-              " OR count(value_high) NOT IN (0, count(*)))")
-    sql = f"""WITH v AS MATERIALIZED (
-                SELECT ff.figure_id, ff.metric, ff.unit, ff.value, ff.value_high, ff.article_id,
-                       ff.story_id, ff.shared_story, {_period("ff")} AS period
-                FROM figure_facts ff NOT INDEXED
-                WHERE ff.metric IS NOT NULL AND {where}),
+    differ = "(min(lo) != max(vmax) OR min(hmin) != max(hmax) OR sum(nhigh) NOT IN (0, sum(n)))"
+    sql = f"""WITH
             -- Only stories of 2+ articles can disagree (most are one article): the others are
             -- never grouped. A month group below that is all one story has 2+ articles, so its
             -- story is always in sg.
             sg AS MATERIALIZED (
-                   SELECT metric, unit, story_id AS key, count(*) AS figures, {several} AS several, {differ} AS differ
-                   FROM v WHERE shared_story GROUP BY metric, unit, story_id),
-            pg AS (SELECT metric, unit, period AS key, count(*) AS figures, {several} AS several, {differ} AS differ,
+                   SELECT metric, unit, story_id AS key, sum(n) AS figures, {several} AS several, {differ} AS differ
+                   FROM figure_articles y NOT INDEXED WHERE y.metric IS NOT NULL AND y.shared_story AND {where}
+                   GROUP BY metric, unit, story_id),
+            -- months in the order of the index figure_articles_periods: no sort
+            pg AS (SELECT metric, unit, period AS key, sum(n) AS figures, {several} AS several, {differ} AS differ,
                           count(story_id) = count(*) AND min(story_id) = max(story_id) AS one_story,
                           min(story_id) AS story
-                   FROM v WHERE period IS NOT NULL GROUP BY metric, unit, period),
+                   FROM figure_articles y WHERE y.metric IS NOT NULL AND y.period IS NOT NULL AND {where}
+                   GROUP BY metric, unit, period),
             flagged AS MATERIALIZED (
                 SELECT 'story' AS kind, metric, unit, key, figures FROM sg WHERE several AND differ
                 UNION ALL
@@ -741,11 +750,13 @@ def _figure_conflicts(version: str, f: Filters, metric: str | None) -> tuple[pd.
                            (SELECT sg.figures FROM sg WHERE sg.metric = pg.metric AND sg.unit = pg.unit
                               AND sg.key = pg.story)))
             SELECT kind, metric, unit, key, figures,
-                   (SELECT count(*) FROM v WHERE (v.metric, v.unit, v.story_id) IN
-                        (SELECT metric, unit, key FROM flagged WHERE kind = 'story')
-                     OR (v.metric, v.unit, v.period) IN
-                        (SELECT metric, unit, key FROM flagged WHERE kind = 'period')) AS differing
+                   (SELECT total(n) FROM figure_articles y NOT INDEXED
+                    WHERE y.metric IS NOT NULL AND {where}
+                      AND ((y.metric, y.unit, y.story_id) IN (SELECT metric, unit, key FROM flagged WHERE kind = 'story')
+                        OR (y.metric, y.unit, y.period) IN (SELECT metric, unit, key FROM flagged WHERE kind = 'period'))
+                   ) AS differing
             FROM flagged ORDER BY kind = 'period', metric, unit, key"""
+    params = [*params, *params, *params]
     groups = _frame(sql, params)
     n_differing = int(groups["differing"].iloc[0]) if len(groups) else 0
     return groups.drop(columns="differing"), n_differing

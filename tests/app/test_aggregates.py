@@ -292,9 +292,10 @@ def test_conflicts_within_a_story_of_several_articles(heldout_db, tmp_path, monk
 
 
 def test_a_month_differs_by_an_upper_bound_alone(heldout_db, tmp_path, monkeypatch):
-    """Two articles of one month reporting 5 and "5 to 10" of one metric differ; 5 and 5 do not,
-    nor do "5 to 10" and "5 to 10". The SQL groups (which compare lowest and highest values and
-    bounds, not distinct pairs) agree with charts.conflicts in each case."""
+    """Two articles of one month reporting 5 and "5 to 10" of one metric differ, and so do "5 to 10"
+    and "5 to 12"; 5 and 5 do not, nor do "5 to 10" and "5 to 10". The SQL groups (which compare
+    lowest and highest values and bounds, not distinct pairs) agree with charts.conflicts in each
+    case."""
     import shutil
     import sqlite3
 
@@ -316,12 +317,13 @@ def test_a_month_differs_by_an_upper_bound_alone(heldout_db, tmp_path, monkeypat
                   WHERE fg.metric = ? AND fg.unit = ? AND substr(a.published, 1, 7) = ?)"""
     monkeypatch.setenv("EXODUS_DB", str(db))
     flagged_month = {}
-    for name, first_high, second_high in (("same", None, None), ("bound", None, 10.0), ("same bound", 10.0, 10.0)):
-        con.execute(f"UPDATE figures SET value = 5, value_high = NULL WHERE {in_month}", (metric, unit, month))
+    cases = (("same", None, None), ("bound", None, 10.0), ("same bound", 10.0, 10.0), ("other bound", 10.0, 12.0))
+    for name, first_high, second_high in cases:
+        # every figure of the month 5, or "5 to 10" when both have a bound, then the two given bounds
+        every_high = 10.0 if first_high and second_high else None
+        con.execute(f"UPDATE figures SET value = 5, value_high = ? WHERE {in_month}", (every_high, metric, unit, month))
         con.execute("UPDATE figures SET value_high = ? WHERE figure_id = ?", (first_high, first))
         con.execute("UPDATE figures SET value_high = ? WHERE figure_id = ?", (second_high, second))
-        if name == "same bound":  # every figure of the month "5 to 10"
-            con.execute(f"UPDATE figures SET value_high = 10 WHERE {in_month}", (metric, unit, month))
         store.write_summaries(con)
         con.commit()
         os.utime(db)  # a new dataset version: nothing cached is reused
@@ -329,4 +331,4 @@ def test_a_month_differs_by_an_upper_bound_alone(heldout_db, tmp_path, monkeypat
         groups, _ = _conflict_groups_match(data.Filters(), metric, charts.conflicts(_view(data.Filters(), metric)))
         flagged_month[name] = bool(((groups["kind"] == "period") & (groups["key"] == month)).any())
     con.close()
-    assert flagged_month == {"same": False, "bound": True, "same bound": False}
+    assert flagged_month == {"same": False, "bound": True, "same bound": False, "other bound": True}

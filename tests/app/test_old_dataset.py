@@ -1,4 +1,4 @@
-"""A dataset built by an older version (no summary tables) is rebuilt on start, or explained."""
+"""A dataset built by an older version (no summary tables, an older schema) is rebuilt on start, or explained."""
 from __future__ import annotations
 
 import shutil
@@ -15,14 +15,26 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = ROOT / "data" / "raw"
 
 
-def test_a_dataset_from_an_older_version_is_rebuilt_on_start(sample_db, tmp_path, monkeypatch):
-    """A dataset without the summary tables (built before they existed) is not read with queries
-    that need them: the app rebuilds it from the articles, and says why when it cannot."""
+def _drop_summaries(con: sqlite3.Connection) -> None:
+    for table in store.SUMMARY_TABLES:  # schema 1: before the summary tables existed
+        con.execute(f"DROP TABLE {table}")
+
+
+def _schema_2(con: sqlite3.Connection) -> None:
+    # schema 2: figure_articles without the columns that tell differing reports apart
+    con.execute("ALTER TABLE figure_articles DROP COLUMN first_of_metric")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2], ids=["no summary tables", "schema 2"])
+def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db, tmp_path, monkeypatch):
+    """A dataset built by an older version (without the summary tables, or with an older schema
+    version) is not read with queries that need what it lacks: the app rebuilds it from the
+    articles, and says why when it cannot."""
     db = tmp_path / "exodus.sqlite"
     shutil.copyfile(sample_db, db)
     con = sqlite3.connect(db)
-    for table in store.SUMMARY_TABLES:
-        con.execute(f"DROP TABLE {table}")
+    make_old(con)
     con.commit()
     con.close()
     with pytest.raises(DatasetError, match="older version"):
