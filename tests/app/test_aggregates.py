@@ -229,6 +229,17 @@ def test_conflict_rows_beyond_the_cap_span_lowest_to_highest_value(figure_datase
         assert len(three[three["gi"] == gi]) == min(3, len(g))
 
 
+def test_spread_positions_are_the_first_row_of_each_equal_slice():
+    """Row r of n is picked when it starts one of ``limit`` equal slices (its slice, r * limit // n,
+    differs from the previous row's): every row when n <= limit."""
+    for n in range(0, 130):
+        for limit in (1, 2, 3, 7, 50, 200):
+            starts = [r for r in range(n) if r == 0 or (r * limit) // n != ((r - 1) * limit) // n]
+            assert data.spread_positions(n, limit) == starts, (n, limit)
+    assert data.spread_positions(120_000, 200)[:3] == [0, 600, 1200]
+    assert len(data.spread_positions(120_001, 200)) == 200
+
+
 def test_group_figures_are_the_groups_rows_or_an_even_spread_of_them(figure_dataset):
     checked = 0
     for f, metric in _figure_views():
