@@ -822,28 +822,38 @@ def group_figures(f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.Da
 @st.cache_data(**_CACHE)
 def _table_figures(version: str, f: Filters, metric: str | None, other: bool, order: tuple[str, ...],
                    limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = _fact_where(f, metric)
-    if other:
-        where += " AND ff.metric IS NULL"
+    where, params = f.sql("ff")
     # charts.table_frame's order: catalogue order of the metric (none last), date (undated last),
-    # outlet, position; ties in figures order.
-    rank = ("CASE WHEN ff.metric IS NULL THEN ? " + "".join("WHEN ff.metric = ? THEN ? " for _ in order)
-            + "ELSE ? END")
-    rank_params = [len(order) + 1, *[x for i, m in enumerate(order) for x in (m, i)], len(order)]
-    # "NOT MATERIALIZED": a materialized pick sorted every row of the view before its LIMIT (x1.9 at
-    # 100k articles); as a co-routine SQLite keeps only the first ``limit`` while it scans.
+    # outlet, position; ties in figures order. One branch per metric rank, each the first ``limit``
+    # rows of a walk of the index figure_facts_table in that order; the compound stops once
+    # ``limit`` rows are out, so a view's first page reads ~``limit`` rows, not every figure (a
+    # top-``limit`` sort of the whole view: x100 at 100k articles).
+    within = "ff.published IS NULL, ff.published, ff.outlet IS NULL, ff.outlet, ff.start"
+    none_rank, unknown_rank = len(order) + 1, len(order)  # no metric last, after those not in the catalogue
+    if other:
+        ranks = [(none_rank, "ff.metric IS NULL" + (" AND ff.metric = ?" if metric else ""), [metric] if metric else [])]
+    elif metric is not None:
+        ranks = [(order.index(metric) if metric in order else unknown_rank, "ff.metric = ?", [metric])]
+    else:
+        unknown = f"ff.metric NOT IN ({', '.join('?' * len(order))})" if order else "ff.metric IS NOT NULL"
+        ranks = [*[(i, "ff.metric = ?", [m]) for i, m in enumerate(order)],
+                 (unknown_rank, unknown, list(order)), (none_rank, "ff.metric IS NULL", [])]
+    branches, args = [], []
+    for rank, cond, cond_params in ranks:
+        branches.append(
+            f"""SELECT * FROM (
+                    SELECT {rank} AS rk, ff.figure_id AS id, ff.published AS p, ff.outlet AS o, ff.start AS s,
+                           ff.metric AS m, ff.article_id AS aid
+                    FROM figure_facts ff WHERE {cond} AND {where}
+                    ORDER BY {within}, ff.metric, ff.article_id LIMIT ?)""")
+        args += [*cond_params, *params, limit]
     rows = _frame(
-        f"""WITH pick AS NOT MATERIALIZED (
-                SELECT ff.figure_id AS id, {rank} AS rk, ff.published AS p, ff.outlet AS o, ff.start AS s,
-                       ff.metric AS m, ff.article_id AS aid
-                FROM figure_facts ff NOT INDEXED
-                WHERE {where}
-                ORDER BY rk, p IS NULL, p, o IS NULL, o, s, m, coalesce(p, '9999'), aid, s LIMIT ?)
+        f"""WITH pick AS MATERIALIZED ({" UNION ALL ".join(branches)} LIMIT ?)
             SELECT {_FIGURE_COLS}
             FROM pick CROSS JOIN figures fg ON fg.figure_id = pick.id JOIN articles a ON a.article_id = fg.article_id
             ORDER BY pick.rk, pick.p IS NULL, pick.p, pick.o IS NULL, pick.o, pick.s, pick.m,
                      coalesce(pick.p, '9999'), pick.aid, pick.s""",
-        [*rank_params, *params, limit],
+        [*args, limit],
     )
     groups = _figure_counts(version, f, metric)  # counted per article at build time: no scan here
     counted = groups[groups["metric"].isna()] if other else groups
@@ -867,8 +877,10 @@ def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, st
     # (index articles_story) or, for a month, in the covering index figure_articles_groups (the
     # articles with figures of that metric and unit, with their outlet and date): a month of
     # articles joined to every figure read ~x4 the rows (860 -> 220 ms at 100k articles).
-    # "+": never walk figures_metric here (every figure of the metric, per article).
-    figs = "JOIN figures fg ON fg.article_id = {0}.article_id AND +fg.metric = g.metric AND +fg.unit = g.unit"
+    # "+": never walk figures_metric here (every figure of the metric, per article). CROSS JOIN: with
+    # a country filter SQLite would otherwise start from that country's figures and search the
+    # index once per figure (minutes at 100k articles).
+    figs = "CROSS JOIN figures fg ON fg.article_id = {0}.article_id AND +fg.metric = g.metric AND +fg.unit = g.unit"
     return _frame(
         f"""WITH g AS (SELECT json_extract(j.value, '$[0]') AS kind, json_extract(j.value, '$[1]') AS metric,
                               json_extract(j.value, '$[2]') AS unit, json_extract(j.value, '$[3]') AS key,

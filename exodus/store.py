@@ -211,6 +211,9 @@ CREATE TABLE crossing_mentions (
 -- the Overview's best-supported figure per metric: the first of an index walk
 CREATE INDEX figure_facts_best ON figure_facts(metric, coalesce(confidence, 0) DESC, coalesce(published, '') DESC,
                                                article_id, start) WHERE metric IS NOT NULL;
+-- Numbers' tables: a view's first rows in table order (metric, date, undated last, outlet, position)
+-- are the first entries of a walk per metric, not a sort of every figure (x100 at 100k articles)
+CREATE INDEX figure_facts_table ON figure_facts(metric, published IS NULL, published, outlet IS NULL, outlet, start);
 -- Numbers' counts per metric, unit and outlet: a covering index read in group order, no sort of
 -- every row (x3 at 100k articles)
 CREATE INDEX figure_articles_groups ON figure_articles(metric, unit, outlet, published, n, lo, hi, article_id);

@@ -273,6 +273,22 @@ def test_table_figures_are_the_tables_first_rows(figure_dataset):
         _same(charts.table_frame(charts.prepare(other)), charts.table_frame(view[view["metric"].isna()]))
 
 
+def test_table_figures_list_metrics_missing_from_the_order_after_the_others(figure_dataset):
+    """A metric the given order lacks (a catalogue older than the dataset) comes after the ordered
+    metrics and before the figures without one, by date, outlet and position like the rest."""
+    order = charts.metric_ids(data.figure_facets()["metrics"])
+    view = charts.prepare(data.figures(data.Filters()))
+    missing = next(m for m in order if m in set(view["metric"]))
+    short = [m for m in order if m != missing]
+    got, total = data.table_figures(data.Filters(), None, short, 10_000)
+    rank = {m: i for i, m in enumerate(short)}
+    view = view.assign(_r=[rank.get(m, len(short)) if isinstance(m, str) else len(short) + 1 for m in view["metric"]])
+    expected = view.sort_values(["_r", "published", "outlet", "start", "metric"], na_position="last", kind="stable")
+    assert total == len(view)
+    assert (got["metric"] == missing).any()
+    assert list(got["figure_id"]) == list(expected["figure_id"])
+
+
 def test_conflicts_within_a_story_of_several_articles(heldout_db, tmp_path, monkeypatch):
     """Reports of one story that differ (a rewrite changing a number): the SQL groups equal those
     charts.conflicts finds in the rows. The held-out articles have no multi-article story with such
