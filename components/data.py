@@ -694,7 +694,7 @@ def _figure_counts(version: str, f: Filters, metric: str | None) -> pd.DataFrame
 @st.cache_data(**_CACHE)
 def _figure_totals(version: str, f: Filters, metric: str | None) -> dict:
     where, params = _fact_where(f, metric, "y")
-    # A filter keeps or drops whole articles, so the view's articles are its first rows (x5 a
+    # A filter keeps or drops whole articles, so the view's articles are its first rows (x3.5 a
     # DISTINCT count at 100k articles).
     first = "first_of_metric" if metric else "first_of_article"
     articles, outlets = connection().execute(
