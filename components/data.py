@@ -354,14 +354,15 @@ def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("rc")
     where_j, params_j = f.sql("rj")
     # A summary row is one article and country, so articles = rows. c (the country's place) is the
-    # same on every row of a group, so its bare columns are safe.
+    # same on every row of a group, so its bare columns are safe. Both groupings read covering
+    # indexes in group order (route_countries_destinations, route_journeys_people): no sort.
     counts = _frame(
         f"""WITH g AS (
                 SELECT rc.destination_country AS code, sum(rc.reports) AS reports, count(*) AS articles,
                        max(rc.land) AS land, max(rc.air) AS air, max(rc.unknown) AS unknown,
                        min(rc.published) AS first, max(rc.published) AS last,
                        sum(rc.routes) AS routes, sum(rc.sentences) AS sentences
-                FROM route_countries rc NOT INDEXED WHERE rc.destination_country IS NOT NULL AND {where}
+                FROM route_countries rc WHERE rc.destination_country IS NOT NULL AND {where}
                 GROUP BY rc.destination_country),
             p AS (SELECT rj.destination_country AS code, count(DISTINCT rj.person) AS people
                   FROM route_journeys rj WHERE rj.destination_country IS NOT NULL AND {where_j}

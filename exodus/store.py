@@ -222,6 +222,11 @@ CREATE INDEX figure_articles_periods ON figure_articles(metric, unit, period, ar
                                                        nhigh, story_id, outlet, published)
     WHERE metric IS NOT NULL AND period IS NOT NULL;
 CREATE INDEX route_countries_first ON route_countries(destination_country, first_key);
+-- Routes' destinations: per-country sums and the people per country read in group order from
+-- covering indexes (filter columns included), no sort of every row (x2.7 at 100k articles)
+CREATE INDEX route_countries_destinations ON route_countries(destination_country, reports, land, air, unknown,
+                                                             published, routes, sentences, outlet, article_id);
+CREATE INDEX route_journeys_people ON route_journeys(destination_country, person, outlet, published, article_id);
 -- a flow's newest articles (its hover's sources): an index walk per flow
 CREATE INDEX route_flows_newest ON route_flows(origin_key, destination_country, mode_key,
                                                published IS NULL, published DESC, article_id);
