@@ -457,12 +457,13 @@ def flow_counts(f: Filters = Filters()) -> pd.DataFrame:
 @st.cache_data(**_CACHE)
 def _route_sources(version: str, f: Filters) -> dict:
     where, params = f.sql("rc")
-    # The articles with a route: those with a summary row.
+    # The articles with a route: those with a summary row, counted by their first one (a filter
+    # keeps or drops whole articles; a DISTINCT count sorted every row: x3 at 100k articles).
     outlets = _frame(
-        f"""SELECT rc.outlet, count(DISTINCT rc.article_id) AS n,
+        f"""SELECT rc.outlet, count(*) AS n,
                    min(coalesce(rc.published, '9999') || char(1) || rc.article_id) AS k,
                    min(rc.published) AS first, max(rc.published) AS last
-            FROM route_countries rc NOT INDEXED WHERE {where}
+            FROM route_countries rc NOT INDEXED WHERE rc.first_of_article AND {where}
             GROUP BY rc.outlet ORDER BY n DESC, k""",
         params,
     )

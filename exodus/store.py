@@ -131,7 +131,8 @@ CREATE TABLE route_countries (
     routes INTEGER,
     land INTEGER, air INTEGER, unknown INTEGER,  -- 1 when a route of that mode exists
     first_key TEXT,         -- ROUTE_KEY of the article's first route to the country
-    first_destination TEXT  -- that route's destination place
+    first_destination TEXT, -- that route's destination place
+    first_of_article INTEGER -- 1 on the article's first row: a view's articles are summed, not counted DISTINCT
 );
 CREATE TABLE route_flows (
     article_id TEXT NOT NULL,
@@ -271,7 +272,8 @@ def write_summaries(con: sqlite3.Connection) -> None:
                    count(DISTINCT r.start), count(DISTINCT r.start || ',' || r."end"), count(*),
                    total({MODE_KEY} = 'land') > 0, total({MODE_KEY} = 'air') > 0,
                    total({MODE_KEY} = 'unknown') > 0,
-                   min({ROUTE_KEY}), r.destination_place_id
+                   min({ROUTE_KEY}), r.destination_place_id,
+                   row_number() OVER (PARTITION BY r.article_id ORDER BY r.destination_country) = 1
             {_ROUTES_PLACED}
             GROUP BY r.article_id, r.destination_country""")
     con.execute(
