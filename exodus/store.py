@@ -17,7 +17,7 @@ from pathlib import Path
 
 from exodus.model import Extraction, Place, Skipped
 
-SCHEMA_VERSION = 3  # 2: summary tables (write_summaries); 3: figure_articles tells differing reports apart
+SCHEMA_VERSION = 3  # 2: summary tables (write_summaries); 3: columns in figure_articles and route_countries
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
