@@ -663,11 +663,6 @@ _FIGURE_COLS = """fg.figure_id, fg.article_id, fg.value, fg.value_high, fg.unit,
                    substr(a.text, fg.sentence_start + 1, fg.sentence_end - fg.sentence_start) AS sentence"""
 
 
-# The month charts.prepare gives a figure ('YYYY-MM' of a valid 'YYYY-MM-DD' date, else NULL).
-def _period(alias: str) -> str:
-    return f"CASE WHEN date({alias}.published) = {alias}.published THEN substr({alias}.published, 1, 7) END"
-
-
 def _fact_where(f: Filters, metric: str | None, alias: str = "ff") -> tuple[str, list]:
     """The view's WHERE on ``figure_facts ff`` or ``figure_articles`` (a figure with its article's outlet, date and story,
     exodus.store.write_summaries): aggregates over every figure read it instead of joining each
@@ -876,9 +871,9 @@ def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, st
     where_y, _ = f.sql("y")
     # Rows of the given (kind, metric, unit, key) groups, ``per_group`` each, in charts.conflicts'
     # order inside a group (value, date, outlet; ties in figures order). Articles are found by story
-    # (index articles_story) or, for a month, in the covering index figure_articles_groups (the
-    # articles with figures of that metric and unit, with their outlet and date): a month of
-    # articles joined to every figure read ~x4 the rows (860 -> 220 ms at 100k articles).
+    # (index articles_story) or, for a month, in the covering index figure_articles_periods (the
+    # articles with figures of that metric and unit in that month, with their outlet and date): a
+    # month of articles joined to every figure read ~x4 the rows (860 -> 220 ms at 100k articles).
     # "+": never walk figures_metric here (every figure of the metric, per article). CROSS JOIN: with
     # a country filter SQLite would otherwise start from that country's figures and search the
     # index once per figure (minutes at 100k articles).
@@ -894,9 +889,9 @@ def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, st
                 WHERE g.kind = 'story' AND {where}
                 UNION ALL
                 SELECT g.gi, fg.rowid, fg.value, y.published, y.outlet, fg.article_id, fg.start
-                FROM g CROSS JOIN figure_articles y ON y.metric = g.metric AND y.unit = g.unit
-                     AND y.published >= g.key || '-01' AND y.published < g.key || '-32' {figs.format("y")}
-                WHERE g.kind = 'period' AND {_period("y")} = g.key AND {where_y}),
+                FROM g CROSS JOIN figure_articles y ON y.metric = g.metric AND y.unit = g.unit AND y.period = g.key
+                     {figs.format("y")}
+                WHERE g.kind = 'period' AND {where_y}),
             m AS (SELECT gi, id, count(*) OVER (PARTITION BY gi) AS n,
                          row_number() OVER (PARTITION BY gi ORDER BY value, published IS NULL, published,
                              outlet IS NULL, outlet, coalesce(published, '9999'), article_id, start) - 1 AS rn

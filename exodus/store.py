@@ -192,7 +192,7 @@ CREATE TABLE figure_articles (
     nhigh INTEGER,             -- figures with an upper bound
     story_id TEXT,
     shared_story INTEGER,      -- 1 when the story has 2+ articles
-    period TEXT,               -- 'YYYY-MM' of a valid publication date, else NULL
+    period TEXT,               -- 'YYYY-MM' of a valid 'YYYY-MM-DD' date, else NULL (charts.prepare's month)
     -- 1 on the first row of the article / of the article and metric: a view's articles are summed,
     -- not counted DISTINCT (a sort of every row)
     first_of_article INTEGER,
@@ -219,8 +219,9 @@ CREATE INDEX figure_facts_table ON figure_facts(metric, published IS NULL, publi
 -- every row (x3 at 100k articles)
 CREATE INDEX figure_articles_groups ON figure_articles(metric, unit, outlet, published, n, lo, hi, article_id);
 -- Numbers' reports that differ: the month groups read in group order, no sort (x4 at 100k articles)
-CREATE INDEX figure_articles_periods ON figure_articles(metric, unit, period, article_id, n, lo, vmax, hmin, hmax,
-                                                       nhigh, story_id, outlet, published)
+-- (article_id last: a country filter's list of articles would otherwise be searched once per article)
+CREATE INDEX figure_articles_periods ON figure_articles(metric, unit, period, n, lo, vmax, hmin, hmax, nhigh,
+                                                       story_id, outlet, published, article_id)
     WHERE metric IS NOT NULL AND period IS NOT NULL;
 CREATE INDEX route_countries_first ON route_countries(destination_country, first_key);
 -- Routes' destinations: per-country sums and the people per country read in group order from
