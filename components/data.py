@@ -355,7 +355,8 @@ def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
     where_j, params_j = f.sql("rj")
     # A summary row is one article and country, so articles = rows. c (the country's place) is the
     # same on every row of a group, so its bare columns are safe. Both groupings read covering
-    # indexes in group order (route_countries_destinations, route_journeys_people): no sort.
+    # indexes in group order (route_countries_destinations; route_journeys_paths, whose (person,
+    # country) pairs come in order): no sort of every row.
     counts = _frame(
         f"""WITH g AS (
                 SELECT rc.destination_country AS code, sum(rc.reports) AS reports, count(*) AS articles,
@@ -364,9 +365,9 @@ def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
                        sum(rc.routes) AS routes, sum(rc.sentences) AS sentences
                 FROM route_countries rc WHERE rc.destination_country IS NOT NULL AND {where}
                 GROUP BY rc.destination_country),
-            p AS (SELECT rj.destination_country AS code, count(DISTINCT rj.person) AS people
-                  FROM route_journeys rj WHERE rj.destination_country IS NOT NULL AND {where_j}
-                  GROUP BY rj.destination_country)
+            pairs AS (SELECT DISTINCT rj.person, rj.destination_country AS code FROM route_journeys rj
+                      WHERE rj.destination_country IS NOT NULL AND {where_j}),
+            p AS (SELECT code, count(*) AS people FROM pairs GROUP BY code)
             SELECT g.code, coalesce(c.name, g.code) AS country, g.reports, g.articles,
                    coalesce(p.people, 0) AS people, g.land, g.air, g.unknown, g.first, g.last,
                    c.lat AS lat, c.lon AS lon, g.routes, g.sentences
@@ -378,7 +379,7 @@ def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
     for i in counts.index[counts["lat"].isna() | counts["lon"].isna()]:
         first = connection().execute(
             f"""SELECT d.lat, d.lon FROM route_countries rc JOIN places d ON d.place_id = rc.first_destination
-                WHERE rc.destination_country = ? AND {where} ORDER BY rc.first_key LIMIT 1""",
+                WHERE rc.destination_country = ? AND {where} ORDER BY rc.first_rank LIMIT 1""",
             [counts.at[i, "code"], *params]).fetchone()
         counts.loc[i, ["lat", "lon"]] = first
     return counts
@@ -395,13 +396,17 @@ def route_destinations(f: Filters = Filters()) -> pd.DataFrame:
 @st.cache_data(**_CACHE)
 def _flow_counts(version: str, f: Filters) -> pd.DataFrame:
     where, params = f.sql("rf")
-    # A summary row is one article and flow; the group's first route (min key) gives its labels.
+    # A summary row is one article and flow; the group's first route (min rank) gives its labels,
+    # read from that row (its rowid: a bare column) after grouping, so the grouping reads only the
+    # covering index route_flows_newest, in group order.
     counts = _frame(
-        f"""WITH g AS MATERIALIZED (
+        f"""WITH g0 AS MATERIALIZED (
                 SELECT rf.origin_key AS o_key, rf.destination_country AS code, rf.mode_key,
-                       min(rf.first_key) AS k, rf.first_origin AS fo, rf.first_destination AS fd,
+                       min(rf.first_rank) AS k, rf.rowid AS first_row,
                        sum(rf.reports) AS reports, count(*) AS articles
-                FROM route_flows rf NOT INDEXED WHERE {where} GROUP BY 1, 2, 3)
+                FROM route_flows rf WHERE {where} GROUP BY 1, 2, 3),
+            g AS (SELECT g0.*, x.first_origin AS fo, x.first_destination AS fd
+                  FROM g0 CROSS JOIN route_flows x ON x.rowid = g0.first_row)
             SELECT g.o_key, g.code, g.mode_key,
                    CASE WHEN {_O_STATED} THEN o.name END AS o_label, o.lat AS o_lat, o.lon AS o_lon,
                    {_O_STATED} AS o_stated, coalesce(c.name, g.code) AS country,
@@ -512,7 +517,7 @@ def _evidence_routes(version: str, f: Filters, code: str | None, per_country: in
                 SELECT x.article_id, x.destination_country AS code
                 FROM codes CROSS JOIN route_countries x ON x.rowid IN (
                     SELECT rc.rowid FROM route_countries rc WHERE rc.destination_country = codes.code AND {where}
-                    ORDER BY rc.first_key LIMIT ?)),
+                    ORDER BY rc.first_rank LIMIT ?)),
             s AS (
                 SELECT DISTINCT r.destination_country AS code, r.article_id, r.start, r."end",
                        coalesce(a.published, '9999') AS p
@@ -557,13 +562,17 @@ def _person_routes(version: str, f: Filters, limit: int) -> tuple[pd.DataFrame, 
                           ORDER BY {_ROUTE_ORDER}""", params)
         return rows.assign(reports=1), total
     # Too many to draw one by one: one row per person, origin and destination place (its first
-    # report's fields), the most reported ``limit`` of them.
+    # report's fields), the most reported ``limit`` of them. The country is grouped on too (it
+    # follows from the destination place) so the covering index route_journeys_paths is read in
+    # group order; the first route is read from the group's first row (rowid) afterwards.
     rows = _frame(
-        f"""WITH g AS (
-                SELECT rj.first_route AS route_id, min(rj.first_key) AS k, sum(rj.routes) AS reports
+        f"""WITH g0 AS MATERIALIZED (
+                SELECT rj.rowid AS first_row, min(rj.first_rank) AS k, sum(rj.routes) AS reports
                 FROM route_journeys rj WHERE {where}
-                GROUP BY rj.person, rj.origin_place_id, rj.destination_place_id
-                ORDER BY reports DESC, k LIMIT ?)
+                GROUP BY rj.person, rj.destination_country, rj.origin_place_id, rj.destination_place_id
+                ORDER BY reports DESC, k LIMIT ?),
+            g AS (SELECT x.first_route AS route_id, g0.k, g0.reports
+                  FROM g0 CROSS JOIN route_journeys x ON x.rowid = g0.first_row)
             SELECT {_ROUTE_COLS}, g.reports
             FROM g CROSS JOIN routes r ON r.route_id = g.route_id
             JOIN articles a ON a.article_id = r.article_id
@@ -592,7 +601,9 @@ def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame
     where, params = f.sql("cm")
     # One query over the crossing mentions (exodus.store.write_summaries: outlet, date and the
     # figures of the sentence are there): per crossing a "count" row, its first figures ("fig"
-    # rows) and its newest articles ("src" rows, titled from articles), told apart by kind.
+    # rows) and its newest articles ("src" rows, titled from articles), told apart by kind. The
+    # newest articles are a walk of index crossing_mentions_newest per crossing that stops at
+    # MAX_SOURCES articles, not a grouping and sort of every mention.
     rows = _frame(
         f"""WITH c AS MATERIALIZED (
                 SELECT cm.place_id, cm.article_id, cm.start, cm."end", cm.outlet, cm.published,
@@ -602,8 +613,13 @@ def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame
                             row_number() OVER (PARTITION BY place_id
                                 ORDER BY published IS NULL, published, article_id, start, "end") AS rn
                      FROM c WHERE fh IS NOT NULL AND fh != ''),
-            arts AS (SELECT place_id, article_id, outlet, published FROM c GROUP BY place_id, article_id),
-            srcs AS (SELECT *, row_number() OVER (PARTITION BY place_id ORDER BY {_NEWEST_FIRST}) AS rn FROM arts)
+            crossings AS (SELECT DISTINCT place_id FROM c),
+            srcs AS MATERIALIZED (
+                SELECT crossings.place_id, a.outlet, a.published, a.title, a.article_id
+                FROM crossings CROSS JOIN articles a ON a.article_id IN (
+                    SELECT DISTINCT cm.article_id FROM crossing_mentions cm
+                    WHERE cm.place_id = crossings.place_id AND {where}
+                    ORDER BY cm.published IS NULL, cm.published DESC, cm.article_id LIMIT ?))
             SELECT 'count' AS kind, c.place_id, p.name, p.country_code, p.lat, p.lon, count(*) AS mentions,
                    count(DISTINCT c.article_id) AS articles, sum(c.fh IS NOT NULL AND c.fh != '') AS n_figures,
                    NULL AS fh, NULL AS outlet, NULL AS published, NULL AS title, 0 AS rn
@@ -612,11 +628,11 @@ def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame
             SELECT 'fig', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, fh, outlet, published, NULL, rn
             FROM figs WHERE rn <= ?
             UNION ALL
-            SELECT 'src', srcs.place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, srcs.outlet, srcs.published,
-                   a.title, srcs.rn
-            FROM srcs JOIN articles a ON a.article_id = srcs.article_id WHERE srcs.rn <= ?
+            SELECT 'src', place_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, outlet, published, title,
+                   row_number() OVER (PARTITION BY place_id ORDER BY {_NEWEST_FIRST})
+            FROM srcs
             ORDER BY kind, place_id, rn""",
-        [*params, max_figures, MAX_SOURCES],
+        [*params, *params, MAX_SOURCES, max_figures],
     )
     counts = rows[rows["kind"] == "count"].drop(columns=["kind", "fh", "outlet", "published", "title", "rn"])
     counts = counts.reset_index(drop=True).astype({"mentions": int, "articles": int, "n_figures": int})

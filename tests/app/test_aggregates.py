@@ -362,14 +362,14 @@ def test_a_month_differs_by_an_upper_bound_alone(heldout_db, tmp_path, monkeypat
 
 
 def test_numbers_benchmark_times_every_call_of_the_page_on_its_caps(figure_dataset, monkeypatch):
-    """bench.numbers times the page's own data calls with the page's caps (read from its source)."""
-    from bench import numbers
+    """bench.calls times the Numbers page's own data calls with the page's caps (read from its source)."""
+    from bench import calls
 
-    caps = numbers.page_caps()
+    caps = calls.page_caps("numbers")
     assert {"MAX_MARKS", "MAX_TABLE_ROWS", "MAX_CONFLICT_GROUPS", "MAX_CONFLICT_ROWS"} <= set(caps)
     assert all(isinstance(v, int) and v > 0 for v in caps.values())
-    calls = [name for name, ms in numbers.time_numbers_view() if ms >= 0]
+    calls_made = [name for name, ms in calls.time_numbers_view() if ms >= 0]
     charts_drawn = len(charts.group_stats(data.figure_groups()))
-    assert calls[:4] == ["figure_facets", "figure_groups", "figure_totals", "figure_conflicts"]
-    assert sum(c.startswith("group_figures") for c in calls) == min(3, charts_drawn)
-    assert calls[-3:] == ["conflict_figures", "table_figures (no metric)", "table_figures"]
+    assert calls_made[:4] == ["figure_facets", "figure_groups", "figure_totals", "figure_conflicts"]
+    assert sum(c.startswith("group_figures") for c in calls_made) == min(3, charts_drawn)
+    assert calls_made[-3:] == ["conflict_figures", "table_figures (no metric)", "table_figures"]

@@ -26,7 +26,15 @@ def _schema_2(con: sqlite3.Connection) -> None:
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
 
 
-@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2], ids=["no summary tables", "schema 2"])
+def _schema_3(con: sqlite3.Connection) -> None:
+    # schema 3: route summaries ordered by a text key, not an integer rank
+    for table in ("route_countries", "route_flows", "route_journeys"):
+        con.execute(f"ALTER TABLE {table} RENAME COLUMN first_rank TO first_key")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+
+
+@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2, _schema_3],
+                         ids=["no summary tables", "schema 2", "schema 3"])
 def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db, tmp_path, monkeypatch):
     """A dataset built by an older version (without the summary tables, or with an older schema
     version) is not read with queries that need what it lacks: the app rebuilds it from the

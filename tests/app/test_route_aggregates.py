@@ -204,3 +204,16 @@ def test_drawn_map_is_a_valid_plotly_figure(dataset):
             assert len(validated["data"]) == len(drawn["data"])
             traces += len(drawn["data"])
     assert traces > 0
+
+
+def test_routes_benchmark_times_every_call_of_the_page(dataset):
+    """bench.calls times the Routes page's data calls, with its evidence caps read from its source."""
+    from bench import calls
+
+    caps = calls.page_caps("routes")
+    assert caps["MAX_CARDS"] > caps["CARDS_PER_GROUP"] > 0
+    every_layer = ["choices", "route_sources", "route_destinations", "flow_counts", "person_routes",
+                   "crossing_counts"]
+    assert [name for name, ms in calls.time_routes_view() if ms >= 0] == [*every_layer, "evidence_routes"]
+    dest = data.route_destinations()["code"].iloc[0] if len(data.route_destinations()) else "TR"
+    assert [name for name, _ in calls.time_routes_view(dest=dest)][-1] == "evidence_routes (one destination)"
