@@ -340,9 +340,10 @@ _ROUTE_JOINS = """FROM routes r
             LEFT JOIN places c ON c.place_id = 'country:' || r.destination_country"""
 # Counts come from the per-article route summaries (exodus.store.write_summaries): adding
 # them up over the articles of a view replaces a join of every route to its article and distinct
-# counts over hundreds of thousands of rows. A route's key (store.ROUTE_KEY) is its position in
-# the order of :func:`routes`; min() of it picks a group's first row. "NOT INDEXED": a whole-table
-# aggregate reads the table in order; walking an index instead visits its rows at random (x4).
+# counts over hundreds of thousands of rows. A summary's ``first_rank`` is the rank of its first
+# route in the order of :func:`routes` (store.ROUTE_KEY); min() of it picks a group's first row.
+# "NOT INDEXED": a whole-table aggregate with no covering index reads the table in order; walking
+# an index that does not cover it visits its rows at random (x4).
 _O_STATED = store.ORIGIN_STATED
 # Newest first, undated last, then article id: the order of maps._top_sources.
 _NEWEST_FIRST = "published IS NULL, published DESC, article_id"
