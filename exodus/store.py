@@ -278,6 +278,12 @@ def write_summaries(con: sqlite3.Connection) -> None:
     per view (docs/PERFORMANCE.md). Counts here are per article, so they add up over any filter on
     outlet, date or article. Each group's bare ``first_*`` columns come from its first route:
     SQLite takes bare columns from the row of the single min() of the query."""
+    # Their indexes are dropped while they fill and built once at the end, like the base
+    # tables' after the bulk insert: faster, and compact (no half-full pages from inserts).
+    indexes = [(st, target[0]) for st in _statements(SCHEMA)
+               if (target := _index_target(st)) and target[1] in SUMMARY_TABLES]
+    for _, name in indexes:
+        con.execute(f'DROP INDEX IF EXISTS "{name}"')
     for table in SUMMARY_TABLES:
         con.execute(f"DELETE FROM {table}")
     con.execute("DROP TABLE IF EXISTS temp.route_order")
@@ -336,6 +342,8 @@ def write_summaries(con: sqlite3.Connection) -> None:
            JOIN articles a ON a.article_id = m.article_id
            ORDER BY m.rowid""")
     con.execute("DROP TABLE temp.route_order")
+    for statement, _ in indexes:
+        con.execute(statement)
 
 
 @dataclass(frozen=True)
@@ -436,13 +444,39 @@ def article_rows(
     return ArticleRows(article, people, quotes, figures, mentions, routes, place_rows, mention_places)
 
 
+def _statements(script: str) -> list[str]:
+    """The statements of an SQL script, split where SQLite itself says one is complete, so a ';'
+    inside a comment or a string does not end a statement."""
+    out, buf = [], ""
+    *pieces, tail = script.split(";")
+    for piece in pieces:
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if _code(buf + tail).strip():
+        raise ValueError(f"unterminated SQL statement: {(buf + tail).strip()[:80]!r}")
+    return out
+
+
+def _code(statement: str) -> str:
+    """A statement without its leading comment lines (the schema comments each index)."""
+    return re.sub(r"\A(?:\s*--[^\n]*(?:\n|\Z))*\s*", "", statement)
+
+
+def _index_target(statement: str) -> tuple[str, str] | None:
+    """(index, table) of a CREATE INDEX statement, or None for any other statement."""
+    m = re.match(r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)\s+ON\s+(\w+)", _code(statement), re.IGNORECASE)
+    return (m.group(1), m.group(2)) if m else None
+
+
 def _split_schema(schema: str) -> tuple[str, list[str]]:
     """(tables, indexes): secondary indexes are built once after the bulk insert,
     which is faster than keeping them up to date row by row and leaves them compact."""
-    statements = [st.strip() for st in schema.split(";") if st.strip()]
-    indexes = [st for st in statements if st.upper().startswith("CREATE INDEX")]
+    statements = _statements(schema)
+    indexes = [st for st in statements if _index_target(st)]
     tables = [st for st in statements if st not in indexes]
-    return ";\n".join(tables) + ";", indexes
+    return "\n".join(tables), indexes
 
 
 class DatasetWriter:

@@ -1,4 +1,5 @@
 import hashlib
+import re
 import sqlite3
 
 import pytest
@@ -108,6 +109,50 @@ def test_streaming_writer_applies_links_and_variant_groups_at_the_end(tmp_path):
     assert con.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'believe'").fetchone() == (1,)
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert [p.name for p in tmp_path.iterdir()] == ["d.sqlite"]
+
+
+def _secondary_indexes(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_every_index_of_the_schema_is_built_at_finish_not_kept_up_during_inserts(tmp_path):
+    """Indexes preceded by a comment in the schema were once created with the tables (their text
+    did not start with CREATE INDEX), so every insert maintained them and they ended half full."""
+    declared = set(re.findall(r"CREATE INDEX (\w+)", store.SCHEMA))
+    assert len(declared) >= 15
+    out = tmp_path / "d.sqlite"
+    with store.DatasetWriter(out) as w:
+        assert _secondary_indexes(w.con) == set()
+        w.add(_rows_of("one", _article_one()))
+        w.finish(dict((p[0], p) for p in _rows_of("one", _article_one()).places).values(), [], {})
+    con = sqlite3.connect(out)
+    assert _secondary_indexes(con) == declared
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_schema_statements_split_where_sqlite_ends_them():
+    script = ("CREATE TABLE t (a TEXT DEFAULT 'x;y'); -- a note; with a semicolon\n"
+              "-- and another line\nCREATE INDEX t_a ON t(a);\n-- trailing comment\n")
+    statements = store._statements(script)
+    assert statements == ["CREATE TABLE t (a TEXT DEFAULT 'x;y');",
+                          "-- a note; with a semicolon\n-- and another line\nCREATE INDEX t_a ON t(a);"]
+    tables, indexes = store._split_schema(script)
+    assert indexes == statements[1:]
+    con = sqlite3.connect(":memory:")
+    con.executescript(tables)
+    assert _secondary_indexes(con) == set()
+    with pytest.raises(ValueError, match="unterminated"):
+        store._statements("CREATE TABLE t (a); CREATE TABLE u (b)")
+
+
+def test_summary_indexes_exist_after_write_summaries_on_a_built_file(tmp_path):
+    db = make_sample_dataset(tmp_path / "d.sqlite")
+    con = sqlite3.connect(db)
+    before = _secondary_indexes(con)
+    store.write_summaries(con)
+    con.commit()
+    assert _secondary_indexes(con) == before
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_streaming_writer_left_without_finish_keeps_the_previous_file(tmp_path):
