@@ -50,7 +50,7 @@ def _per_article_tables(con: sqlite3.Connection, schema: str = "main") -> dict[s
     out: dict[str, list[str]] = {}
     for (name,) in con.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type='table' "
                                "AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name"):
-        if name in SHARED_TABLES or name in store.SUMMARY_TABLES or name.startswith(("quotes_fts", "sqlite_")):
+        if name in SHARED_TABLES or name in store.SUMMARY_TABLES or name.startswith(("quotes_fts", "quote_pairs_fts", "sqlite_")):
             continue
         cols = [r[1] for r in con.execute(f'PRAGMA {schema}.table_info("{name}")')]
         if "article_id" in cols:
@@ -112,7 +112,7 @@ def replicate(base_db: Path, out: Path, n: int) -> dict:
         for _, sql in indexes:
             con.execute(sql)
         store.write_summaries(con)  # derived from the copies, not copied (their keys hold dates)
-        con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+        store.write_search_index(con)
         con.commit()
         con.execute("DETACH DATABASE base")
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]

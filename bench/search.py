@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from exodus.store import SCHEMA
+from exodus.store import SCHEMA, write_search_index
 
 N_ARTICLES = 2000
 LEGACY_LIMIT = 500  # the previous page SQL, as benchmarked before search_hits
@@ -70,7 +70,7 @@ def make_quotes_db(path: Path, n_quotes: int, seed: int = 0) -> list[str]:
             rows.append((f"q{i:08d}", f"a{i % N_ARTICLES:05d}", text, speakers[i % len(speakers)], None,
                          0, len(text), 0, 100, "bench", 0.9, None))
         con.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+    write_search_index(con)
     con.commit()
     con.close()
     return vocab

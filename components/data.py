@@ -1022,14 +1022,57 @@ class QuoteHits:
     ranked: bool
 
 
-def _hit_source(where: str, quotes: bool) -> str:
+def _hit_source(index: str, where: str, quotes: bool) -> str:
     """FROM clause of a search: the FTS table driving the joins that ``where`` (and, with
     ``quotes``, the select list) need. CROSS JOIN fixes that order: with the quotes table
     outside, SQLite could look each quote up in the FTS index by rowid, which is slow."""
     if where == "1=1" and not quotes:
-        return "quotes_fts"
-    source = "quotes_fts CROSS JOIN quotes qt ON qt.rowid = quotes_fts.rowid"
+        return index
+    source = f"{index} CROSS JOIN quotes qt ON qt.rowid = {index}.rowid"
     return source if where == "1=1" else source + " CROSS JOIN articles a ON a.article_id = qt.article_id"
+
+
+_MATCH_PART = re.compile(r'\s*"((?:[^"]|"")*)"(\*?)')
+
+
+def phrase_terms(phrases: list[str], tokenize: str) -> list[list[str]]:
+    """The index terms of each phrase as FTS5 makes them with ``tokenize`` (folded, stemmed)."""
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.execute(f"CREATE VIRTUAL TABLE m USING fts5(x, tokenize={_sql_str(tokenize)})")
+        mem.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, 'm', 'instance')")
+        mem.executemany("INSERT INTO m (rowid, x) VALUES (?, ?)", list(enumerate(phrases)))
+        terms: list[list[str]] = [[] for _ in phrases]
+        for doc, term in mem.execute('SELECT doc, term FROM temp.v ORDER BY doc, "offset"'):
+            terms[doc].append(term)
+    finally:
+        mem.close()
+    return terms
+
+
+def pair_match(match: str | None, tokenize: str) -> str | None:
+    """The quote_pairs_fts query (exodus.store) that finds and scores exactly what ``match`` does
+    in quotes_fts, when ``match`` is only quoted phrases of two or more terms; else None (words
+    and prefixes are fast in quotes_fts itself)."""
+    parts, end = [], 0
+    while match and (m := _MATCH_PART.match(match, end)):
+        parts.append(m)
+        end = m.end()
+    if not parts or end != len(match) or any(m.group(2) for m in parts):
+        return None
+    terms = phrase_terms([m.group(1).replace('""', '"') for m in parts], tokenize)
+    if any(len(t) < 2 for t in terms):
+        return None
+    return " ".join('"' + " ".join(store.term_pairs(t)[:-1]) + '"' for t in terms)
+
+
+def _search_index(con: sqlite3.Connection, match: str) -> tuple[str, str]:
+    """(FTS table, query) to run ``match`` on: phrases on the pairs table when the dataset has it."""
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'quote_pairs_fts'").fetchone():
+        pairs = pair_match(match, fts_tokenizer(con))
+        if pairs:
+            return "quote_pairs_fts", pairs
+    return "quotes_fts", match
 
 
 def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", params: list | tuple = (),
@@ -1046,6 +1089,8 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
     ``rank_limit + 1`` matches (and gives the unranked ids). bm25 itself has a cost the LIMIT
     does not bound: it scans the whole document list of each query term (or phrase) once to count
     the quotes holding it, for its IDF; that is why a query of very common words is not ranked.
+    A query of quoted phrases runs on quote_pairs_fts (:func:`pair_match`: the same quotes and
+    scores, without merging the position lists of common words three times).
     Without ``match`` the quotes come oldest first.
     """
     params = list(params)
@@ -1059,14 +1104,15 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
         total, ranked = (len(ids) if len(ids) <= limit else None), False
         ids = [r[0] for r in ids[:limit]]
     else:
-        cond = f"quotes_fts MATCH ? AND {where}"
+        index, match = _search_index(con, match)
+        cond = f"{index} MATCH ? AND {where}"
         ids = con.execute(
-            f"SELECT quotes_fts.rowid FROM {_hit_source(where, quotes=False)} WHERE {cond} LIMIT ?",
+            f"SELECT {index}.rowid FROM {_hit_source(index, where, quotes=False)} WHERE {cond} LIMIT ?",
             [match, *params, rank_limit + 1]).fetchall()
         if len(ids) <= rank_limit:
             scored = con.execute(
-                f"""SELECT qt.quote_id, qt.variant_group, bm25(quotes_fts)
-                    FROM {_hit_source(where, quotes=True)} WHERE {cond}""",
+                f"""SELECT qt.quote_id, qt.variant_group, bm25({index})
+                    FROM {_hit_source(index, where, quotes=True)} WHERE {cond}""",
                 [match, *params]).fetchall()
             scored.sort(key=lambda r: r[2])  # stable: equal scores keep rowid order
             return QuoteHits(_pairs_frame([r[:2] for r in scored[:limit]]), len(scored), True)

@@ -13,13 +13,16 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from exodus.model import Extraction, Place, Skipped
 
 # 2: summary tables (write_summaries); 3: columns in figure_articles and route_countries; 4: routes'
-# summaries order by an integer rank (first_rank) instead of a 70-byte key, indexes for Routes' groups
-SCHEMA_VERSION = 4
+# summaries order by an integer rank (first_rank) instead of a 70-byte key, indexes for Routes' groups;
+# 5: quote_pairs_fts (quoted phrases searched as adjacent term pairs)
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -247,7 +250,18 @@ CREATE VIRTUAL TABLE quotes_fts USING fts5(
     text, speaker, content='quotes', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+-- A quoted phrase of common words is slow in quotes_fts (FTS5 merges the position lists of words
+-- found in most quotes). Here each position of a quote's text and speaker holds the quotes_fts term
+-- there joined to the next one ("left_the", "the_war", "war_" for the last), so a phrase of n terms
+-- is n-1 adjacent tokens, each in few quotes. Every column has as many tokens as in quotes_fts, so
+-- bm25 scores are the same. Contentless: filled from quotes_fts by write_search_index.
+CREATE VIRTUAL TABLE quote_pairs_fts USING fts5(
+    text, speaker, content='', tokenize="unicode61 remove_diacritics 0 tokenchars '_'"
+);
 """
+# Joins a quotes_fts term to the next in quote_pairs_fts: a token character there, never in a term
+# of quotes_fts (its unicode61 tokenizer splits words at "_").
+PAIR_JOIN = "_"
 
 
 # The tables write_summaries derives from routes, figures, articles and places.
@@ -344,6 +358,39 @@ def write_summaries(con: sqlite3.Connection) -> None:
     con.execute("DROP TABLE temp.route_order")
     for statement, _ in indexes:
         con.execute(statement)
+
+
+def term_pairs(terms: list[str]) -> list[str]:
+    """Each term joined to the next (the last to nothing): the tokens of quote_pairs_fts."""
+    return [a + PAIR_JOIN + b for a, b in zip(terms, [*terms[1:], ""])]
+
+
+def write_search_index(con: sqlite3.Connection) -> None:
+    """(Re)build quotes_fts from the quotes, then quote_pairs_fts from it (they must agree: call
+    this, not FTS5's rebuild alone, after changing quotes)."""
+    con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+    _write_quote_pairs(con)
+
+
+def _write_quote_pairs(con: sqlite3.Connection, batch: int = 10_000) -> None:
+    """Fill quote_pairs_fts from the terms quotes_fts holds, so both have exactly the same tokens:
+    read from FTS5's own instance vocabulary, in quote and position order."""
+    con.execute("INSERT INTO quote_pairs_fts(quote_pairs_fts) VALUES('delete-all')")
+    con.execute("DROP TABLE IF EXISTS temp.quote_terms")
+    con.execute("CREATE VIRTUAL TABLE temp.quote_terms USING fts5vocab(main, 'quotes_fts', 'instance')")
+    terms = con.execute("SELECT doc, col, term FROM temp.quote_terms ORDER BY doc, col, \"offset\"")
+    insert = "INSERT INTO quote_pairs_fts (rowid, text, speaker) VALUES (?, ?, ?)"
+    rows: list[tuple] = []
+    for doc, instances in groupby(terms, key=itemgetter(0)):
+        cols: dict[str, list[str]] = {}
+        for _, col, term in instances:
+            cols.setdefault(col, []).append(term)
+        rows.append((doc, *(" ".join(term_pairs(cols[c])) if c in cols else None for c in ("text", "speaker"))))
+        if len(rows) >= batch:
+            con.executemany(insert, rows)
+            rows = []
+    con.executemany(insert, rows)
+    con.execute("DROP TABLE temp.quote_terms")
 
 
 @dataclass(frozen=True)
@@ -557,7 +604,7 @@ class DatasetWriter:
         for statement in self._indexes:  # not executescript: it would commit first
             con.execute(statement)
         write_summaries(con)
-        con.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+        write_search_index(con)
         con.execute("COMMIT")
         if vacuum:
             con.execute("VACUUM")

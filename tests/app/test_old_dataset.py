@@ -33,8 +33,14 @@ def _schema_3(con: sqlite3.Connection) -> None:
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
 
 
-@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2, _schema_3],
-                         ids=["no summary tables", "schema 2", "schema 3"])
+def _schema_4(con: sqlite3.Connection) -> None:
+    # schema 4: no pairs table for quoted phrases
+    con.execute("DROP TABLE quote_pairs_fts")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+
+
+@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2, _schema_3, _schema_4],
+                         ids=["no summary tables", "schema 2", "schema 3", "schema 4"])
 def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db, tmp_path, monkeypatch):
     """A dataset built by an older version (without the summary tables, or with an older schema
     version) is not read with queries that need what it lacks: the app rebuilds it from the
@@ -55,6 +61,7 @@ def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db
     check_dataset(db)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        assert all(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] > 0 for t in store.SUMMARY_TABLES)
+        assert all(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] > 0
+                   for t in (*store.SUMMARY_TABLES, "quote_pairs_fts"))
     finally:
         con.close()

@@ -134,7 +134,7 @@ def test_search_still_finds_what_it_should(con):
 # ---------------------------------------------------------------- search_hits, rows and marks
 
 from components.data import fetch_quote_rows, fts_tokenizer, mark_texts, search_hits  # noqa: E402
-from exodus.store import SCHEMA  # noqa: E402
+from exodus.store import SCHEMA, write_search_index  # noqa: E402
 
 _WORDS = ["border", "queue", "summons", "army", "night", "family", "car", "leave", "left", "leaving"]
 
@@ -155,7 +155,7 @@ def ranked_con(tmp_path_factory):
         rows.append((f"q{i:03d}", "a1" if i % 3 else "a2", text, f"Speaker {i % 4}", None, 0, len(text), 0, 10,
                      "test", 0.9, f"g{i % 6}" if i % 2 else None))
     c.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    c.execute("INSERT INTO quotes_fts(quotes_fts) VALUES('rebuild')")
+    write_search_index(c)
     c.commit()
     yield c
     c.close()
