@@ -48,8 +48,9 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
 
-    def sql(self, alias: str = "a") -> tuple[str, list]:
-        """WHERE fragment on the articles table aliased ``alias``."""
+    def sql(self, alias: str = "a", summary: bool = False) -> tuple[str, list]:
+        """WHERE fragment on the articles table aliased ``alias``, or with ``summary`` on a summary
+        table (exodus.store.write_summaries), whose rows carry their article's set of countries."""
         parts, params = ["1=1"], []
         if self.outlet:
             parts.append(f"{alias}.outlet = ?")
@@ -60,7 +61,10 @@ class Filters:
         if self.date_to:
             parts.append(f"{alias}.published <= ?")
             params.append(self.date_to.isoformat())
-        if self.country:
+        if self.country and summary:
+            parts.append(f"{alias}.country_set IN (SELECT set_id FROM country_sets WHERE country = ?)")
+            params.append(self.country)
+        elif self.country:
             parts.append(
                 f"{alias}.article_id IN (SELECT article_id FROM routes WHERE destination_country = ?)"
             )
@@ -352,8 +356,8 @@ MAX_SOURCES = 4  # source lines per hover label (maps.MAX_SOURCES_IN_HOVER)
 
 @st.cache_data(**_CACHE)
 def _route_destinations(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("rc")
-    where_j, params_j = f.sql("rj")
+    where, params = f.sql("rc", summary=True)
+    where_j, params_j = f.sql("rj", summary=True)
     # A summary row is one article and country, so articles = rows. c (the country's place) is the
     # same on every row of a group, so its bare columns are safe. Both groupings read covering
     # indexes in group order (route_countries_destinations; route_journeys_paths, whose (person,
@@ -396,7 +400,7 @@ def route_destinations(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _flow_counts(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("rf")
+    where, params = f.sql("rf", summary=True)
     # A summary row is one article and flow; the group's first route (min rank) gives its labels,
     # read from that row (its rowid: a bare column) after grouping, so the grouping reads only the
     # covering index route_flows_newest, in group order.
@@ -462,7 +466,7 @@ def flow_counts(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _route_sources(version: str, f: Filters) -> dict:
-    where, params = f.sql("rc")
+    where, params = f.sql("rc", summary=True)
     # The articles with a route: those with a summary row, counted by their first one (a filter
     # keeps or drops whole articles; a DISTINCT count sorted every row: x3 at 100k articles).
     outlets = _frame(
@@ -505,7 +509,7 @@ _ROUTE_ORDER = """coalesce(a.published, '9999'), r.article_id, r.start, r."end",
 
 @st.cache_data(**_CACHE)
 def _evidence_routes(version: str, f: Filters, code: str | None, per_country: int) -> pd.DataFrame:
-    where, params = f.sql("rc")
+    where, params = f.sql("rc", summary=True)
     one = "= ?" if code else "IS NOT NULL"
     extra = [code] if code else []
     # The first ``per_country`` sentences (article, start, end) of each destination, in route order,
@@ -552,7 +556,7 @@ MAX_JOURNEYS = 50  # named journeys drawn one by one; above this, the most repor
 
 @st.cache_data(**_CACHE)
 def _person_routes(version: str, f: Filters, limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = f.sql("rj")
+    where, params = f.sql("rj", summary=True)
     con = connection()
     total = con.execute(f"SELECT coalesce(sum(rj.routes), 0) FROM route_journeys rj WHERE {where}",
                         params).fetchone()[0]
@@ -599,7 +603,7 @@ MAX_CROSSING_FIGURES = 20  # figures listed per border crossing in the table
 
 @st.cache_data(**_CACHE)
 def _crossing_counts(version: str, f: Filters, max_figures: int) -> pd.DataFrame:
-    where, params = f.sql("cm")
+    where, params = f.sql("cm", summary=True)
     # One query over the crossing mentions (exodus.store.write_summaries: outlet, date and the
     # figures of the sentence are there): per crossing a "count" row, its first figures ("fig"
     # rows) and its newest articles ("src" rows, titled from articles), told apart by kind. The
@@ -684,7 +688,7 @@ def _fact_where(f: Filters, metric: str | None, alias: str = "ff") -> tuple[str,
     """The view's WHERE on ``figure_facts ff`` or ``figure_articles`` (a figure with its article's outlet, date and story,
     exodus.store.write_summaries): aggregates over every figure read it instead of joining each
     figure to its article, which costs seconds at 100k articles."""
-    where, params = f.sql(alias)
+    where, params = f.sql(alias, summary=True)
     if metric:
         return f"{alias}.metric = ? AND {where}", [metric, *params]
     return where, params
@@ -796,7 +800,7 @@ def spread_positions(n: int, limit: int) -> list[int]:
 
 @st.cache_data(**_CACHE)
 def _group_figures(version: str, f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = f.sql("y")
+    where, params = f.sql("y", summary=True)
     # Which article holds each picked position comes from the figures counted per article at build
     # time (figure_articles: ~1/2 the rows to sort, and narrow ones), then only the picked
     # articles' figures are read: a window over every figure of the view sorted ~120k wide rows per
@@ -836,7 +840,7 @@ def group_figures(f: Filters, metric: str, unit: str, limit: int) -> tuple[pd.Da
 @st.cache_data(**_CACHE)
 def _table_figures(version: str, f: Filters, metric: str | None, other: bool, order: tuple[str, ...],
                    limit: int) -> tuple[pd.DataFrame, int]:
-    where, params = f.sql("ff")
+    where, params = f.sql("ff", summary=True)
     # charts.table_frame's order: catalogue order of the metric (none last), date (undated last),
     # outlet, position; ties in figures order. One branch per metric rank, each the first ``limit``
     # rows of a walk of the index figure_facts_table in that order; the compound stops once
@@ -885,7 +889,7 @@ def table_figures(f: Filters, metric: str | None, order, limit: int, other: bool
 def _conflict_figures(version: str, f: Filters, groups: tuple[tuple[str, str, str, str], ...],
                       per_group: int) -> pd.DataFrame:
     where, params = f.sql("a")
-    where_y, _ = f.sql("y")
+    where_y, _ = f.sql("y", summary=True)
     # Rows of the given (kind, metric, unit, key) groups, ``per_group`` each, in charts.conflicts'
     # order inside a group (value, date, outlet; ties in figures order). Articles are found by story
     # (index articles_story) or, for a month, in the covering index figure_articles_periods (the
@@ -932,7 +936,7 @@ def conflict_figures(f: Filters, groups, per_group: int) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _destinations(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("rc")
+    where, params = f.sql("rc", summary=True)
     # From the route summaries (routes whose destination place is unknown are not counted, as in
     # :func:`routes`); a summary row is one article and country.
     return _frame(
@@ -955,7 +959,7 @@ def destinations(f: Filters = Filters()) -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _headline_figures(version: str, f: Filters) -> pd.DataFrame:
-    where, params = f.sql("ff")
+    where, params = f.sql("ff", summary=True)
     # The best figure per metric is the first of an index walk (figure_facts_best) per metric, and
     # the article text is cut only for those: ranking every figure cost ~1 s at 100k articles.
     return _frame(

@@ -39,8 +39,16 @@ def _schema_4(con: sqlite3.Connection) -> None:
     con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
 
 
-@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2, _schema_3, _schema_4],
-                         ids=["no summary tables", "schema 2", "schema 3", "schema 4"])
+def _schema_5(con: sqlite3.Connection) -> None:
+    # schema 5: summary rows without their article's set of countries
+    con.execute("DROP TABLE country_sets")
+    con.execute("DROP INDEX route_flows_newest")
+    con.execute("ALTER TABLE route_flows DROP COLUMN country_set")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+
+
+@pytest.mark.parametrize("make_old", [_drop_summaries, _schema_2, _schema_3, _schema_4, _schema_5],
+                         ids=["no summary tables", "schema 2", "schema 3", "schema 4", "schema 5"])
 def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db, tmp_path, monkeypatch):
     """A dataset built by an older version (without the summary tables, or with an older schema
     version) is not read with queries that need what it lacks: the app rebuilds it from the

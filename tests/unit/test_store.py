@@ -145,6 +145,40 @@ def test_schema_statements_split_where_sqlite_ends_them():
         store._statements("CREATE TABLE t (a); CREATE TABLE u (b)")
 
 
+@pytest.mark.parametrize("folder", ["data/raw", "tests/fixtures/heldout"])
+def test_country_sets_give_each_summary_row_the_countries_its_article_reports(folder, tmp_path):
+    """The country filter on summary tables (their article's country_set among the sets holding
+    the country) keeps exactly the rows of articles with a route to that country, in every table,
+    for articles with one country, several, or none (the bundled articles have figures in articles
+    without a route; the held-out ones, articles with routes to several countries)."""
+    from pathlib import Path
+
+    from exodus.pipeline import build
+
+    db = tmp_path / "d.sqlite"
+    build(Path(__file__).resolve().parents[2] / folder, db)
+    con = sqlite3.connect(db)
+    countries = [c for (c,) in con.execute(
+        "SELECT DISTINCT destination_country FROM routes WHERE destination_country IS NOT NULL")]
+    several = con.execute("SELECT count(*) FROM (SELECT article_id FROM routes GROUP BY article_id "
+                          "HAVING count(DISTINCT destination_country) > 1)").fetchone()[0]
+    without = con.execute("SELECT count(*) FROM figure_facts WHERE country_set IS NULL").fetchone()[0]
+    assert len(countries) >= 3 and several >= 1 and without >= (1 if folder == "data/raw" else 0)
+    checked = 0
+    for table in ("route_countries", "route_flows", "route_journeys", "figure_facts", "figure_articles",
+                  "crossing_mentions"):
+        for country in countries:
+            by_set = con.execute(
+                f"SELECT rowid FROM {table} t WHERE t.country_set IN "
+                "(SELECT set_id FROM country_sets WHERE country = ?) ORDER BY rowid", (country,)).fetchall()
+            by_article = con.execute(
+                f"SELECT rowid FROM {table} t WHERE t.article_id IN "
+                "(SELECT article_id FROM routes WHERE destination_country = ?) ORDER BY rowid", (country,)).fetchall()
+            assert by_set == by_article, (table, country)
+            checked += len(by_set)
+    assert checked > 30
+
+
 def test_summary_indexes_exist_after_write_summaries_on_a_built_file(tmp_path):
     db = make_sample_dataset(tmp_path / "d.sqlite")
     con = sqlite3.connect(db)
