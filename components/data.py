@@ -136,6 +136,11 @@ def check_dataset(path: Path | None = None) -> None:
             if built < store.SCHEMA_VERSION:
                 raise DatasetError(f"{path} was built by an older version of Exit Routes (dataset schema "
                                    f"{built or 'unknown'}; this version reads {store.SCHEMA_VERSION}).")
+            # a quote search by phrase reads quote_pairs_fts: written with the quotes, or not at all
+            if (con.execute("SELECT 1 FROM quotes LIMIT 1").fetchone()
+                    and not con.execute("SELECT 1 FROM quote_pairs_fts_docsize LIMIT 1").fetchone()):
+                raise DatasetError(f"{path} has quotes but an empty phrase index (quote_pairs_fts): it was not "
+                                   "written by `python -m exodus build`.")
             con.execute("SELECT count(*) FROM articles").fetchone()
         finally:
             con.close()

@@ -423,18 +423,23 @@ def write_search_index(con: sqlite3.Connection) -> None:
 
 def _write_quote_pairs(con: sqlite3.Connection, batch: int = 10_000) -> None:
     """Fill quote_pairs_fts from the terms quotes_fts holds, so both have exactly the same tokens:
-    read from FTS5's own instance vocabulary, in quote and position order."""
+    read from FTS5's own instance vocabulary, in quote and position order. Every quote gets a row,
+    one without a single term too: bm25 counts the rows (IDF, average length)."""
     con.execute("INSERT INTO quote_pairs_fts(quote_pairs_fts) VALUES('delete-all')")
     con.execute("DROP TABLE IF EXISTS temp.quote_terms")
     con.execute("CREATE VIRTUAL TABLE temp.quote_terms USING fts5vocab(main, 'quotes_fts', 'instance')")
-    terms = con.execute("SELECT doc, col, term FROM temp.quote_terms ORDER BY doc, col, \"offset\"")
+    terms = groupby(con.execute("SELECT doc, col, term FROM temp.quote_terms ORDER BY doc, col, \"offset\""),
+                    key=itemgetter(0))
     insert = "INSERT INTO quote_pairs_fts (rowid, text, speaker) VALUES (?, ?, ?)"
     rows: list[tuple] = []
-    for doc, instances in groupby(terms, key=itemgetter(0)):
+    doc, instances = next(terms, (None, ()))
+    for (rowid,) in con.execute("SELECT rowid FROM quotes ORDER BY rowid"):
         cols: dict[str, list[str]] = {}
-        for _, col, term in instances:
-            cols.setdefault(col, []).append(term)
-        rows.append((doc, *(" ".join(term_pairs(cols[c])) if c in cols else None for c in ("text", "speaker"))))
+        if rowid == doc:
+            for _, col, term in instances:
+                cols.setdefault(col, []).append(term)
+            doc, instances = next(terms, (None, ()))
+        rows.append((rowid, *(" ".join(term_pairs(cols[c])) if c in cols else None for c in ("text", "speaker"))))
         if len(rows) >= batch:
             con.executemany(insert, rows)
             rows = []
@@ -556,13 +561,14 @@ def _statements(script: str) -> list[str]:
 
 
 def _code(statement: str) -> str:
-    """A statement without its leading comment lines (the schema comments each index)."""
-    return re.sub(r"\A(?:\s*--[^\n]*(?:\n|\Z))*\s*", "", statement)
+    """A statement without its leading comments (the schema comments each index)."""
+    return re.sub(r"\A(?:\s*(?:--[^\n]*(?:\n|\Z)|/\*.*?\*/))*\s*", "", statement, flags=re.DOTALL)
 
 
 def _index_target(statement: str) -> tuple[str, str] | None:
     """(index, table) of a CREATE INDEX statement, or None for any other statement."""
-    m = re.match(r"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(\w+)\s+ON\s+(\w+)", _code(statement), re.IGNORECASE)
+    m = re.match(r'CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:\w+\.)?"?(\w+)"?\s+ON\s+"?(\w+)"?',
+                 _code(statement), re.IGNORECASE)
     return (m.group(1), m.group(2)) if m else None
 
 

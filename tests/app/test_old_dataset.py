@@ -73,3 +73,19 @@ def test_a_dataset_from_an_older_version_is_rebuilt_on_start(make_old, sample_db
                    for t in (*store.SUMMARY_TABLES, "quote_pairs_fts"))
     finally:
         con.close()
+
+
+def test_a_dataset_with_an_empty_phrase_index_is_rebuilt_on_start(sample_db, tmp_path, monkeypatch):
+    """Quoted-phrase searches read quote_pairs_fts; a file whose FTS index was rebuilt without it
+    (FTS5's own 'rebuild' alone) would find no phrase at all, so it is treated as unusable."""
+    db = tmp_path / "exodus.sqlite"
+    shutil.copyfile(sample_db, db)
+    con = sqlite3.connect(db)
+    con.execute("INSERT INTO quote_pairs_fts(quote_pairs_fts) VALUES('delete-all')")
+    con.commit()
+    con.close()
+    with pytest.raises(DatasetError, match="empty phrase index"):
+        check_dataset(db)
+    at = start_dashboard(db, SEED_DIR, monkeypatch, timeout=180)
+    assert not at.error, errors_shown(at)
+    check_dataset(db)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from components.data import fts_query, fts_tokenizer, pair_match, search_hits
+from components.data import _search_index, fts_query, fts_tokenizer, pair_match, search_hits
 from exodus.pipeline import build
 from exodus.store import SCHEMA, write_search_index
 
@@ -26,6 +26,9 @@ OTHER_SCRIPTS = [
     ("Naïve men thought the call-up would pass; the call-up didn't pass", "Søren Ærø"),
     ("In 2022 about 700,000 men left, and in 2023 some 700 more men left", "İlker Şahin"),
     ("The border, the border, the border again: cars at the border for days", None),
+    # quotes without a single term: still rows, which bm25 counts (IDF, average length)
+    ("…", None),
+    ("— ?!", None),
 ]
 
 
@@ -98,6 +101,7 @@ def test_every_phrase_of_the_data_finds_and_ranks_the_same_quotes(datasets):
             match = fts_query(text)
             pairs = pair_match(match, tokenize)
             assert pairs, (name, text)  # every query here is phrases of two or more terms
+            assert _search_index(con, match) == ("quote_pairs_fts", pairs)  # search_hits reads the pairs
             assert _scores(con, "quote_pairs_fts", pairs) == _scores(con, "quotes_fts", match), (name, text)
             for rank_limit in (2000, 1):  # ranked, and listed in rowid order
                 got, ref = search_hits(con, match, rank_limit=rank_limit), search_hits(plain, match, rank_limit=rank_limit)

@@ -147,12 +147,14 @@ def test_schema_statements_split_where_sqlite_ends_them():
 
 @pytest.mark.parametrize("folder", ["data/raw", "tests/fixtures/heldout"])
 def test_country_sets_give_each_summary_row_the_countries_its_article_reports(folder, tmp_path):
-    """The country filter on summary tables (their article's country_set among the sets holding
-    the country) keeps exactly the rows of articles with a route to that country, in every table,
+    """The country filter on summary tables (Filters.sql with summary=True: their article's
+    country_set among the sets holding the country) keeps exactly the rows the filter on article
+    ids keeps (the articles with a route to that country), in every table,
     for articles with one country, several, or none (the bundled articles have figures in articles
     without a route; the held-out ones, articles with routes to several countries)."""
     from pathlib import Path
 
+    from components.data import Filters
     from exodus.pipeline import build
 
     db = tmp_path / "d.sqlite"
@@ -168,12 +170,11 @@ def test_country_sets_give_each_summary_row_the_countries_its_article_reports(fo
     for table in ("route_countries", "route_flows", "route_journeys", "figure_facts", "figure_articles",
                   "crossing_mentions"):
         for country in countries:
-            by_set = con.execute(
-                f"SELECT rowid FROM {table} t WHERE t.country_set IN "
-                "(SELECT set_id FROM country_sets WHERE country = ?) ORDER BY rowid", (country,)).fetchall()
-            by_article = con.execute(
-                f"SELECT rowid FROM {table} t WHERE t.article_id IN "
-                "(SELECT article_id FROM routes WHERE destination_country = ?) ORDER BY rowid", (country,)).fetchall()
+            f = Filters(country=country)
+            by_set = con.execute(f"SELECT rowid FROM {table} t WHERE {f.sql('t', summary=True)[0]} ORDER BY rowid",
+                                 f.sql("t", summary=True)[1]).fetchall()
+            by_article = con.execute(f"SELECT rowid FROM {table} t WHERE {f.sql('t')[0]} ORDER BY rowid",
+                                     f.sql("t")[1]).fetchall()
             assert by_set == by_article, (table, country)
             checked += len(by_set)
     assert checked > 30
