@@ -8,13 +8,35 @@ import streamlit as st
 from components import data, filters
 from components import overview as ov
 
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _article_view(version: str, f: data.Filters) -> dict:
+    """What the page draws from the view's articles, once per dataset version and filter set:
+    rebuilding the timeline and tables from 100k articles was ~1/3 of every rerun."""
+    arts = data.articles(f)
+    tl = ov.timeline_figure(arts)
+    monthly = int(arts["published"].notna().sum()) > ov.MAX_TIMELINE_MARKERS
+    return {
+        "counts": ov.counts_with(arts, data.destinations(f)),
+        "n": len(arts),
+        "timeline": tl,
+        "timeline_title": ov.timeline_title(arts) if tl is not None else None,
+        "timeline_source": ov.source_line(arts, "one marker per outlet and month, sized by its articles"
+                                          if monthly else "hover a marker for the article's title"),
+        "table": ov.timeline_table(arts),
+        "routes_source": ov.source_line(arts[arts["n_routes"].fillna(0) > 0],
+                                        "a report is one sentence saying people went, or plan to go, to the country"),
+    }
+
+
 f = filters.current()
 names = data.country_names()
-arts = data.articles(f)
+view = _article_view(data.version(), f)
 # Aggregated in SQL: a row per route or figure is ~600k / 900k rows at 100k articles.
 dest = data.destinations(f)
 figs = data.headline_figures(f)
-c = ov.counts_with(arts, dest)
+c = view["counts"]
 
 st.title("Leaving Russia to avoid mobilisation")
 where = filters.describe_filters(f)
@@ -23,7 +45,7 @@ ov.caption_text(
     "Every number, quote and route below links to the sentence it came from."
 )
 
-if arts.empty:
+if not view["n"]:
     st.info(
         "No articles match these filters. Widen the date range or clear the outlet or country "
         "filter in the sidebar.",
@@ -52,25 +74,23 @@ else:
 
 # ------------------------------------------------------------- timeline
 st.subheader("When it was reported")
-tl = ov.timeline_figure(arts)
+tl = view["timeline"]
 if tl is None:
     st.info("None of these articles has a known publication date, so there is no timeline.", icon=":material/event_busy:")
 else:
-    ov.chart_title(ov.timeline_title(arts))
+    ov.chart_title(view["timeline_title"])
     st.plotly_chart(tl, config={"displayModeBar": False},
                     alt="Timeline of articles by publication date and outlet")
     st.caption(ov.context_caption())
-    monthly = int(arts["published"].notna().sum()) > ov.MAX_TIMELINE_MARKERS
-    ov.caption_text(ov.source_line(arts, "one marker per outlet and month, sized by its articles" if monthly
-                                   else "hover a marker for the article's title"))
+    ov.caption_text(view["timeline_source"])
     if c.undated:
         st.caption(f"{c.undated} article(s) have no known publication date and are not on the timeline.")
 with st.expander("Articles as a table"):
-    if len(arts) > ov.MAX_TABLE_ROWS:
-        st.caption(f"The {ov.MAX_TABLE_ROWS:,} most recent of {len(arts):,} articles; "
+    if view["n"] > ov.MAX_TABLE_ROWS:
+        st.caption(f"The {ov.MAX_TABLE_ROWS:,} most recent of {view['n']:,} articles; "
                    "the Sources page lists and searches them all.")
     st.dataframe(
-        ov.timeline_table(arts), hide_index=True, width="stretch",
+        view["table"], hide_index=True, width="stretch",
         column_config={"Original": st.column_config.LinkColumn("Original", display_text="open ↗")},
     )
 
@@ -84,10 +104,7 @@ else:
         title = ov.destinations_title(dest, f.country)
         ov.chart_title(title)
         st.plotly_chart(ov.destinations_figure(dest, f.country), config={"displayModeBar": False}, alt=title)
-        ov.caption_text(ov.source_line(
-            arts[arts["n_routes"].fillna(0) > 0],
-            "a report is one sentence saying people went, or plan to go, to the country",
-        ))
+        ov.caption_text(view["routes_source"])
     with right:
         st.markdown("**See the routes and their evidence**")
         with st.container(horizontal=True, gap="small"):
