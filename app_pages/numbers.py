@@ -55,8 +55,40 @@ if not totals["figures"]:
     )
     st.stop()
 
-# Every outlet of the dataset (choices); figures can only add the "unknown outlet".
-colours = charts.outlet_colours([*data.choices()["outlets"], *([None] if facets["unknown_outlet"] else [])])
+
+
+def _colours() -> dict:
+    # Every outlet of the dataset (choices); figures can only add the "unknown outlet".
+    return charts.outlet_colours([*data.choices()["outlets"],
+                                  *([None] if data.figure_facets()["unknown_outlet"] else [])])
+
+
+# Figures are built once per dataset version, view and chart (kept as dicts: charts.from_cache):
+# building them from the cached rows was ~40% of every rerun at 100k articles (py-spy, AppTest).
+@st.cache_data(max_entries=64, show_spinner=False)
+def _metric_chart(version: str, f: data.Filters, metric: str | None, metric_id: str, unit: str) -> dict:
+    rows, total = data.group_figures(f, metric_id, unit, MAX_MARKS)
+    rows = charts.prepare(rows)
+    conflict_groups, _ = data.figure_conflicts(f, metric)
+    return {"figure": charts.metric_figure(rows, metric_id, unit, _colours(),
+                                           charts.conflict_members(rows, conflict_groups)).to_dict(),
+            "shown": len(rows), "total": total,
+            "single": rows["value_label"].iloc[0] if len(rows) == 1 else None}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _conflict_view(version: str, f: data.Filters, metric: str | None) -> dict:
+    conflict_groups, _ = data.figure_conflicts(f, metric)
+    shown = list(conflict_groups[["kind", "metric", "unit", "key"]].head(MAX_CONFLICT_GROUPS)
+                 .itertuples(index=False, name=None))
+    rows = charts.conflict_frame(charts.prepare(data.conflict_figures(f, shown, MAX_CONFLICT_ROWS)), shown)
+    colours = _colours()
+    groups = [(g, charts.conflict_figure(g, g.iloc[0]["unit"], colours).to_dict(), charts.source_line(g))
+              for _, g in rows.groupby("group", sort=False)]
+    return {"shown": shown, "rows": rows, "groups": groups,
+            "table": charts.table_frame(rows, charts.conflict_members(rows, conflict_groups))}
+
+
 groups = charts.group_stats(data.figure_groups(f, metric))
 conflict_groups, n_differing = data.figure_conflicts(f, metric)
 flagged = set(zip(conflict_groups["metric"], conflict_groups["unit"]))
@@ -112,22 +144,20 @@ if groups:
         # One st.columns row per pair, so the phone layout (columns stack) keeps catalogue order.
         cols = st.columns(ncols, gap="medium")
         for col, (metric_id, unit, stat) in zip(cols, charted[row_start:row_start + ncols]):
-            rows, total = data.group_figures(f, metric_id, unit, MAX_MARKS)
-            rows = charts.prepare(rows)
+            chart = _metric_chart(data.version(), f, metric, metric_id, unit)
             with col.container(border=True):
                 hit = (metric_id, unit) in flagged
-                single = rows["value_label"].iloc[0] if len(rows) == 1 else None
-                st.markdown(f"**{charts.md_text(charts.finding_from(stat, metric_id, unit, hit, single))}**")
+                st.markdown(f"**{charts.md_text(charts.finding_from(stat, metric_id, unit, hit, chart['single']))}**")
                 st.plotly_chart(
-                    charts.metric_figure(rows, metric_id, unit, colours, charts.conflict_members(rows, conflict_groups)),
+                    charts.from_cache(chart["figure"]),
                     key=f"chart-{metric_id}-{unit}",
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
                     width="stretch",
                 )
                 st.caption(charts.source_line_from(stat)
-                           + (f" This view is large: the chart draws {len(rows):,} of its {total:,} figures, "
-                              "evenly spread over the publication dates; the title counts them all."
-                              if total > len(rows) else ""))
+                           + (f" This view is large: the chart draws {chart['shown']:,} of its {chart['total']:,} "
+                              "figures, evenly spread over the publication dates; the title counts them all."
+                              if chart["total"] > chart["shown"] else ""))
 
 # ---------------------------------------------------------------- conflicts
 
@@ -163,11 +193,8 @@ if groups:
             "published the same month, with different values. They may measure different places or "
             "moments: read the sentences before choosing one. Nothing here is merged or averaged."
         )
-        shown = list(conflict_groups[["kind", "metric", "unit", "key"]].head(MAX_CONFLICT_GROUPS)
-                     .itertuples(index=False, name=None))
-        conflict_rows = charts.conflict_frame(
-            charts.prepare(data.conflict_figures(f, shown, MAX_CONFLICT_ROWS)), shown)
-        differing = charts.conflict_members(conflict_rows, conflict_groups)
+        view = _conflict_view(data.version(), f, metric)
+        shown, conflict_rows = view["shown"], view["rows"]
         if len(conflict_groups) > len(shown) or (conflict_groups["figures"].head(len(shown)) > MAX_CONFLICT_ROWS).any():
             st.caption(
                 f"This view is large: showing {len(shown)} of {len(conflict_groups):,} groups "
@@ -175,7 +202,7 @@ if groups:
                 f"{MAX_CONFLICT_ROWS} reports each, spread from the lowest to the highest value. Pick a metric, "
                 "an outlet or dates to narrow it."
             )
-        for gi, (key, g) in enumerate(conflict_rows.groupby("group", sort=False)):
+        for gi, (g, figure, source) in enumerate(view["groups"]):
             first = g.iloc[0]
             n_group = int(conflict_groups["figures"].iloc[gi])  # every shown group has rows, in this order
             with st.container(border=True):
@@ -184,11 +211,10 @@ if groups:
                     f"{n_group:,} reports, {charts.md_text(first['basis'])}"
                     + (f" ({len(g)} shown, lowest to highest value)" if n_group > len(g) else "")
                 )
-                st.plotly_chart(charts.conflict_figure(g, first["unit"], colours), key=f"conflict-{gi}",
-                                config={"displaylogo": False}, width="stretch")
-                st.caption(charts.source_line(g))
+                st.plotly_chart(charts.from_cache(figure), key=f"conflict-{gi}", config={"displaylogo": False}, width="stretch")
+                st.caption(source)
         st.dataframe(
-            charts.table_frame(conflict_rows, differing)[
+            view["table"][
                 ["flag", "metric_label", "basis", "value", "unit", "raw", "outlet", "published",
                  "sentence", "link"]],
             hide_index=True,

@@ -5,7 +5,7 @@ only the shared filters (country, outlet, from, to), validated by dashboard.py.
 """
 import streamlit as st
 
-from components import data, filters
+from components import charts, data, filters
 from components import overview as ov
 
 
@@ -20,7 +20,7 @@ def _article_view(version: str, f: data.Filters) -> dict:
     return {
         "counts": ov.counts_with(arts, data.destinations(f)),
         "n": len(arts),
-        "timeline": tl,
+        "timeline": tl.to_dict() if tl is not None else None,  # charts.from_cache
         "timeline_title": ov.timeline_title(arts) if tl is not None else None,
         "timeline_source": ov.source_line(arts, "one marker per outlet and month, sized by its articles"
                                           if monthly else "hover a marker for the article's title"),
@@ -79,7 +79,7 @@ if tl is None:
     st.info("None of these articles has a known publication date, so there is no timeline.", icon=":material/event_busy:")
 else:
     ov.chart_title(view["timeline_title"])
-    st.plotly_chart(tl, config={"displayModeBar": False},
+    st.plotly_chart(charts.from_cache(tl), config={"displayModeBar": False},
                     alt="Timeline of articles by publication date and outlet")
     st.caption(ov.context_caption())
     ov.caption_text(view["timeline_source"])

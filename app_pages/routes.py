@@ -11,7 +11,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from components import data, filters, maps, urlstate
+from components import charts, data, filters, maps, urlstate
 
 MAP_KEY = "routes_map"
 CARDS_PER_GROUP = 5  # evidence cards per destination when no destination is picked
@@ -134,19 +134,31 @@ if f.country and not dest:
         f"{maps.md_escape(names.get(f.country, f.country))}; other destinations those articles report "
         "are shown too (faded on the map). Pick a destination above to read one country's evidence."
     )
-flows = maps.flows_from_counts(data.flow_counts(f)) if "Flows" in layers else maps.flows_from_counts(pd.DataFrame())
-people, n_people = data.person_routes(f) if "People" in layers else (pd.DataFrame(), 0)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _map_view(version: str, f: data.Filters, layers: tuple[str, ...], selected: str | None) -> dict:
+    """The map (as a dict: charts.from_cache) and what its notes count, once per dataset version,
+    view, layers and selection: building it from the cached tables was ~1/4 of every rerun at 100k
+    articles (py-spy, AppTest)."""
+    dests = maps.destination_table(data.route_destinations(f).set_index("code", drop=False))
+    flows = maps.flows_from_counts(data.flow_counts(f) if "Flows" in layers else pd.DataFrame())
+    people, n_people = data.person_routes(f) if "People" in layers else (pd.DataFrame(), 0)
+    md = maps.MapData(dests, flows, maps.journeys(people), maps.crossing_table(data.crossing_counts(f)))
+    return {"figure": maps.draw_map(md, layers=list(layers), selected=selected).to_dict(),
+            "flows": len(flows), "n_people": n_people, "people": len(people)}
+
+
+view = _map_view(data.version(), f, tuple(layers), dest or f.country)
 cp = maps.crossing_table(data.crossing_counts(f))
-md = maps.MapData(dests, flows, maps.journeys(people), cp)
-fig = maps.draw_map(md, layers=layers, selected=dest or f.country)
 st.plotly_chart(
-    fig, key=MAP_KEY, on_select=functools.partial(_on_map_select, tuple(codes)),
+    charts.from_cache(view["figure"]), key=MAP_KEY, on_select=functools.partial(_on_map_select, tuple(codes)),
     selection_mode=("points", "box", "lasso"), config=maps.PLOTLY_CONFIG,
     alt=f"Map of reported routes from Russia to {len(dests)} destination countries. "
     + maps.finding_title(dests) + ". The destinations table below lists the same data.",
 )
 st.caption(maps.md_escape(maps.source_line_from(sources)) + " " + maps.md_escape(filters.describe_filters(f)) + ".")
-summarised = maps.summary_note(len(flows), n_people, len(people))
+summarised = maps.summary_note(view["flows"], view["n_people"], view["people"])
 if summarised:
     st.caption(summarised)
 st.caption(
