@@ -246,6 +246,8 @@ def country_names() -> dict[str, str]:
 
 @st.cache_data(**_BIG)
 def _articles(version: str, f: Filters) -> pd.DataFrame:
+    # Every column here is in the covering index articles_date (exodus.store): reading the rows
+    # themselves means reading every article's text (tests/app/test_article_list_plan.py).
     where, params = f.sql("a")
     return _frame(
         f"""SELECT a.article_id, a.file, a.title, a.outlet, a.url, a.published, a.published_basis,
