@@ -247,13 +247,15 @@ def country_names() -> dict[str, str]:
 @st.cache_data(**_BIG)
 def _articles(version: str, f: Filters) -> pd.DataFrame:
     # Every column here is in the covering index articles_date (exodus.store): reading the rows
-    # themselves means reading every article's text (tests/app/test_article_list_plan.py).
+    # themselves means reading every article's text (tests/app/test_article_list_plan.py). Filtered
+    # views scan it too (INDEXED BY), in list order: looking up an outlet's or a country's articles
+    # by another index reads their rows (at 100k: outlet 84 -> 34 ms, country FI 337 -> 217 ms).
     where, params = f.sql("a")
     return _frame(
         f"""SELECT a.article_id, a.file, a.title, a.outlet, a.url, a.published, a.published_basis,
                    a.story_id, a.rewrite_of, a.similarity,
                    a.n_quotes, a.n_figures, a.n_places, a.n_routes
-            FROM articles a WHERE {where}
+            FROM articles a INDEXED BY articles_date WHERE {where}
             ORDER BY coalesce(a.published, '9999'), a.article_id""",
         params,
     )
