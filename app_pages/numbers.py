@@ -56,7 +56,6 @@ if not totals["figures"]:
     st.stop()
 
 
-
 def _colours() -> dict:
     # Every outlet of the dataset (choices); figures can only add the "unknown outlet".
     return charts.outlet_colours([*data.choices()["outlets"],

@@ -9,7 +9,6 @@ from components import charts, data, filters
 from components import overview as ov
 
 
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def _article_view(version: str, f: data.Filters) -> dict:
     """What the page draws from the view's articles, once per dataset version and filter set:

@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -343,8 +344,7 @@ def write_summaries(con: sqlite3.Connection) -> None:
     SQLite takes bare columns from the row of the single min() of the query."""
     # Their indexes are dropped while they fill and built once at the end, like the base
     # tables' after the bulk insert: faster, and compact (no half-full pages from inserts).
-    indexes = [(st, target[0]) for st in _statements(SCHEMA)
-               if (target := _index_target(st)) and target[1] in SUMMARY_TABLES]
+    indexes = _summary_indexes()
     for _, name in indexes:
         con.execute(f'DROP INDEX IF EXISTS "{name}"')
     for table in SUMMARY_TABLES:
@@ -577,6 +577,13 @@ def _index_target(statement: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+@cache
+def _summary_indexes() -> tuple[tuple[str, str], ...]:
+    """(CREATE INDEX statement, index name) of each index SCHEMA declares on a summary table."""
+    return tuple((st, target[0]) for st in _statements(SCHEMA)
+                 if (target := _index_target(st)) and target[1] in SUMMARY_TABLES)
+
+
 def _split_schema(schema: str) -> tuple[str, list[str]]:
     """(tables, indexes): secondary indexes are built once after the bulk insert,
     which is faster than keeping them up to date row by row and leaves them compact."""
@@ -661,8 +668,10 @@ class DatasetWriter:
         )
         con.executemany("UPDATE quotes SET variant_group = ? WHERE quote_id = ?",
                         [(g, q) for q, g in sorted((variant_groups or {}).items())])
+        built_later = {st for st, _ in _summary_indexes()}  # by write_summaries, once its tables are filled
         for statement in self._indexes:  # not executescript: it would commit first
-            con.execute(statement)
+            if statement not in built_later:
+                con.execute(statement)
         write_summaries(con)
         write_search_index(con)
         con.execute("COMMIT")
