@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -724,3 +725,42 @@ def test_list_corpus_is_the_serial_half_of_read_corpus(tmp_path: Path) -> None:
     assert skipped[-1] == Skipped("c.txt", "duplicate of b.txt (identical content)")
     with pytest.raises(CorpusError):
         ingest.list_corpus(tmp_path / "nope")
+
+
+# --------------------------------------------------------------------------- fast paths
+# Substring tests and narrower regexes stand in for the plain definitions below (the cleaning
+# runs them on every line of every article); they must agree with them on any text.
+
+_LINE_PIECES = st.sampled_from(
+    ["“", "”", '"', "«", "»", "„", "‘", "’", "'", " ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "(", "[", "—",
+     "–", "-", "word", "He said", ".", "...", "..", "…", ":", "：", "|", ">", "»", "›", "• ", "* ", "\n",
+     "\r\n", "\u2028", "\u200b", "\x00", "x"]
+)
+_LINE_TEXTS = st.lists(_LINE_PIECES, max_size=16).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE_TEXTS)
+def test_has_quotation_is_the_quote_mark_regex(line: str) -> None:
+    plain = re.compile(r"[“\"«„]|(?:^|[\s(\[—–-])‘\S")
+    assert ingest.has_quotation(line) == (plain.search(line) is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINE_TEXTS)
+def test_line_key_strips_the_same_tails_as_the_regex(line: str) -> None:
+    k = ingest._BULLET.sub("", line.lower().replace("’", "'").replace("‘", "'"))
+    assert ingest._key(line) == ingest._KEY_TAIL.sub("", k).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINE_TEXTS)
+def test_blocks_collapse_spaces_line_by_line(text: str) -> None:
+    lines = [ingest._normalise_line(raw) for raw in ingest._normalise_newlines(text).split("\n")]
+    want: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            want[-1].append(line)
+        elif want[-1]:
+            want.append([])
+    assert ingest._blocks(text) == [b for b in want if b]
