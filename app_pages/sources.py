@@ -6,6 +6,8 @@ plus the shared country/outlet/from/to filters (they filter the list).
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -13,20 +15,38 @@ from components import data, filters, reader, urlstate
 from components.urlstate import describe
 
 LIST_KEY = "sources_list"
-# Rows of the article list sent to the browser: the whole list is re-sent on every rerun, and
-# 100k rows are ~24 MB. Beyond this the latest articles are listed and the filters reach the rest.
-MAX_LIST_ROWS = 2000
+PAGE_KEY = "sources_page"
+# Rows of the article list sent to the browser at a time: the list is re-sent on every rerun
+# (100k rows are ~24 MB; 2,000 were ~0.5 MB and most of the page's time in the browser).
+# Longer lists are paged.
+PAGE_ROWS = 500
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
-def _listing(version: str, f: data.Filters) -> tuple[pd.DataFrame, int]:
-    """(the article list as shown, number of articles matching ``f``), built once per filter set."""
+def _listing(version: str, f: data.Filters, page: int) -> tuple[pd.DataFrame, dict]:
+    """(one page of the article list as shown, what the caption says of every article matching
+    ``f`` and which page this is), built once per filter set and page. The page reads only these:
+    a cached frame is unpickled on every read, and the whole article list at 100k was a third of
+    each rerun."""
     every = data.articles()
     arts = data.articles(f)
-    shown = arts.tail(MAX_LIST_ROWS)  # date order, undated last: the latest
+    pages = max(1, math.ceil(len(arts) / PAGE_ROWS))
+    page = min(max(1, page), pages)
+    shown = arts.iloc[(page - 1) * PAGE_ROWS:page * PAGE_ROWS]  # date order, undated last
     named = every[every["article_id"].isin(set(shown["rewrite_of"].dropna()))]
     titles = dict(zip(named["article_id"], named["title"].fillna("(untitled)")))
-    return reader.article_table(shown, titles, reader.arts_story_sizes(every)), len(arts)
+    dates = arts["published"].dropna()
+    stats = {
+        "n": len(arts),
+        "outlets": int(arts["outlet"].nunique()),
+        "rewrites": int(arts["rewrite_of"].notna().sum()),
+        "first": dates.min() if len(dates) else None,
+        "last": dates.max() if len(dates) else None,
+        "page": page,
+        "pages": pages,
+        "offset": (page - 1) * PAGE_ROWS,
+    }
+    return reader.article_table(shown, titles, reader.arts_story_sizes(every)), stats
 
 
 def _title_of(article_id: str) -> str:
@@ -55,8 +75,10 @@ st.html(reader.CSS)
 st.title("Sources: what the articles say")
 
 f = filters.current()
-arts = data.articles(f)
-table, n_matching = _listing(data.version(), f)
+if st.session_state.get("sources_list_filters") != f:  # another filter set starts at its first page
+    st.session_state["sources_list_filters"] = f
+    st.session_state[PAGE_KEY] = 1
+table, listed = _listing(data.version(), f, int(st.session_state.get(PAGE_KEY, 1)))
 
 # ---------------------------------------------------------------- URL checks
 messages: list[str] = []
@@ -93,19 +115,35 @@ chosen = st.selectbox(
 if chosen and (art is None or art["article_id"] != chosen):
     art, focus = data.article(chosen), None
 
+def _page_controls(listed: dict, shown: int) -> None:
+    page, pages, first = listed["page"], listed["pages"], listed["offset"] + 1
+
+    def go(to: int) -> None:
+        st.session_state[PAGE_KEY] = min(max(1, to), pages)
+
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        st.button("First", on_click=go, args=(1,), disabled=page <= 1, icon=":material/first_page:",
+                  key="sources_first")
+        st.button("Previous", on_click=go, args=(page - 1,), disabled=page <= 1,
+                  icon=":material/chevron_left:", key="sources_prev")
+        st.markdown(f"Articles {first:,}–{first + shown - 1:,} of {listed['n']:,} · page {page:,} of {pages:,}")
+        st.button("Next", on_click=go, args=(page + 1,), disabled=page >= pages,
+                  icon=":material/chevron_right:", icon_position="right", key="sources_next")
+        st.button("Last", on_click=go, args=(pages,), disabled=page >= pages,
+                  icon=":material/last_page:", icon_position="right", key="sources_last")
+
+
 def article_list(expanded_view: bool) -> None:
-    n, n_out = len(arts), arts["outlet"].nunique()
-    rewrites = int(arts["rewrite_of"].notna().sum())
-    dates = arts["published"].dropna()
-    span_txt = f", published {dates.min()} to {dates.max()}" if len(dates) else ""
-    capped = (f" Listing the {len(table):,} latest of them (undated last): pick an outlet or dates in the "
-              "sidebar to list the others." if len(table) < n_matching else "")
+    n, n_out, rewrites = listed["n"], listed["outlets"], listed["rewrites"]
+    span_txt = f", published {listed['first']} to {listed['last']}" if listed["first"] else ""
+    paged = (f" Oldest first, undated last, {PAGE_ROWS:,} to a page: the dates and outlet in the sidebar "
+             "narrow the list." if listed["pages"] > 1 else "")
     st.caption(
         f"{reader.plural(n, 'article')} from {reader.plural(n_out, 'outlet')}{span_txt}; "
         f"{rewrites:,} {'is a rewrite' if rewrites == 1 else 'are rewrites'} of an earlier article. "
-        f"{filters.describe_filters(f)}. Select a row to read it.{capped}"
+        f"{filters.describe_filters(f)}. Select a row to read it.{paged}"
     )
-    if arts.empty:
+    if not n:
         st.info("No articles match the filters. Clear the outlet, destination or date filters in the sidebar.",
                 icon=":material/filter_alt_off:")
         return
@@ -132,6 +170,8 @@ def article_list(expanded_view: bool) -> None:
             "link": st.column_config.LinkColumn("Link", display_text="Open", help="Link to this article"),
         },
     )
+    if listed["pages"] > 1:
+        _page_controls(listed, len(table))
     skipped = data.skipped()
     if len(skipped):
         with st.expander(f"{reader.plural(len(skipped), 'file')} could not be read and {'was' if len(skipped) == 1 else 'were'} skipped"):
@@ -196,5 +236,5 @@ else:
 
     if focus:
         st.html(reader.SCROLL_SCRIPT, unsafe_allow_javascript=True)
-    with st.expander(f"All {len(arts):,} articles"):
+    with st.expander(f"All {listed['n']:,} articles"):
         article_list(expanded_view=False)

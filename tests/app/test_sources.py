@@ -141,9 +141,10 @@ def test_opening_another_copy_drops_the_span(app):
     assert "Men flee &lt;script&gt;" in heading
 
 
-def test_a_large_list_sends_the_latest_rows_and_any_article_still_opens(sample_db, tmp_path, monkeypatch):
-    """Above MAX_LIST_ROWS the list holds the latest articles and says so; an article left off
-    the list still opens from a link, and the filters still reach it."""
+def test_a_large_list_is_paged_and_any_article_still_opens(sample_db, tmp_path, monkeypatch):
+    """Above PAGE_ROWS the list is sent a page at a time, in list order, and says so; every page
+    is reachable; a filter change starts at the first page; an article on another page still
+    opens from a link, and a date filter narrows the list to one page."""
     import sqlite3
 
     from streamlit.testing.v1 import AppTest
@@ -152,13 +153,14 @@ def test_a_large_list_sends_the_latest_rows_and_any_article_still_opens(sample_d
     from tests.app.conftest import ROOT
 
     big = tmp_path / "big.sqlite"
-    replicate(sample_db, big, 2600)
+    replicate(sample_db, big, 1100)
     monkeypatch.setenv("EXODUS_DB", str(big))
     monkeypatch.setenv("EXODUS_RAW", str(tmp_path / "no-raw-folder"))
     with sqlite3.connect(big) as con:
         in_order = [r[0] for r in con.execute(
             "SELECT article_id FROM articles ORDER BY coalesce(published, '9999'), article_id")]
         oldest_date = con.execute("SELECT min(published) FROM articles").fetchone()[0]
+    assert len(in_order) == 1100
 
     def run(**params) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
@@ -169,20 +171,48 @@ def test_a_large_list_sends_the_latest_rows_and_any_article_still_opens(sample_d
         no_exceptions(at)
         return at
 
-    at = run()
-    listed = list(at.dataframe[0].value["article_id"])
-    assert listed == in_order[-2000:]  # the latest, in date order
-    assert any("2,600 articles" in c.value and "Listing the 2,000 latest" in c.value for c in at.caption)
-    assert len(at.selectbox(key="article").options) == 2000
+    def listed(at: AppTest) -> list[str]:
+        return list(at.dataframe[0].value["article_id"])
 
-    oldest = in_order[0]
-    assert oldest not in listed
-    at = run(article=oldest)
-    assert at.selectbox(key="article").value == oldest
+    def click(at: AppTest, key: str) -> AppTest:
+        at.button(key=key).click().run()
+        no_exceptions(at)
+        return at
+
+    at = run()
+    assert listed(at) == in_order[:500]
+    assert any("1,100 articles" in c.value and "500 to a page" in c.value for c in at.caption)
+    assert any("Articles 1–500 of 1,100 · page 1 of 3" in m.value for m in at.markdown)
+    assert len(at.selectbox(key="article").options) == 500
+    assert at.button(key="sources_prev").disabled and at.button(key="sources_first").disabled
+
+    click(at, "sources_next")
+    assert listed(at) == in_order[500:1000]
+    assert any("Articles 501–1,000 of 1,100 · page 2 of 3" in m.value for m in at.markdown)
+    click(at, "sources_last")
+    assert listed(at) == in_order[1000:]
+    assert at.button(key="sources_next").disabled and at.button(key="sources_last").disabled
+    assert any("Articles 1,001–1,100 of 1,100 · page 3 of 3" in m.value for m in at.markdown)
+    click(at, "sources_prev")
+    assert listed(at) == in_order[500:1000]
+    click(at, "sources_first")
+    assert listed(at) == in_order[:500]
+
+    click(at, "sources_last")
+    outlets = at.selectbox(key="outlet").options
+    at.selectbox(key="outlet").select(outlets[0]).run()  # another filter set: its first page
+    no_exceptions(at)
+    assert at.dataframe[0].value["outlet"].eq(outlets[0]).all()
+    assert any("Articles 1–500 of 550 · page 1 of 2" in m.value for m in at.markdown)
+
+    at = run(to=oldest_date)  # a date filter narrows the list to one page: no page controls
+    narrowed = listed(at)
+    assert in_order[0] in narrowed and len(narrowed) < 500
+    assert not any("to a page" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key in ("sources_next", "sources_prev")]
+
+    newest = in_order[-1]
+    at = run(article=newest)  # not on the first page, opened from a link
+    assert at.selectbox(key="article").value == newest
     assert not at.warning, [w.value for w in at.warning]
     assert 'class="xr-reader"' in "".join(html_bodies(at))
-
-    at = run(**{"to": oldest_date})  # a date filter reaches the articles left off
-    narrowed = list(at.dataframe[0].value["article_id"])
-    assert oldest in narrowed and len(narrowed) < 2000
-    assert not any("Listing the" in c.value for c in at.caption)
