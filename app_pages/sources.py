@@ -28,13 +28,14 @@ def _listing(version: str, f: data.Filters, page: int) -> tuple[pd.DataFrame, di
     ``f`` and which page this is), built once per filter set and page. The page reads only these:
     a cached frame is unpickled on every read, and the whole article list at 100k was a third of
     each rerun."""
-    every = data.articles()
     arts = data.articles(f)
     pages = max(1, math.ceil(len(arts) / PAGE_ROWS))
     page = min(max(1, page), pages)
     shown = arts.iloc[(page - 1) * PAGE_ROWS:page * PAGE_ROWS]  # date order, undated last
-    named = every[every["article_id"].isin(set(shown["rewrite_of"].dropna()))]
-    titles = dict(zip(named["article_id"], named["title"].fillna("(untitled)")))
+    # Only the rows shown need the stories they belong to and the titles they are rewrites of:
+    # asked of SQLite, not of the whole article list (half of a filter change's time at 100k).
+    titles = {a: t or "(untitled)" for a, t in data.titles(shown["rewrite_of"].dropna()).items()}
+    sizes = data.story_sizes(shown["story_id"].dropna())
     dates = arts["published"].dropna()
     stats = {
         "n": len(arts),
@@ -46,7 +47,7 @@ def _listing(version: str, f: data.Filters, page: int) -> tuple[pd.DataFrame, di
         "pages": pages,
         "offset": (page - 1) * PAGE_ROWS,
     }
-    return reader.article_table(shown, titles, reader.arts_story_sizes(every)), stats
+    return reader.article_table(shown, titles, sizes), stats
 
 
 def _title_of(article_id: str) -> str:

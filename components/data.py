@@ -265,6 +265,25 @@ def articles(f: Filters = Filters()) -> pd.DataFrame:
     return _articles(_version(), f)
 
 
+def story_sizes(story_ids) -> dict[str, int]:
+    """Articles per story for these stories, over the whole dataset: copies outside a filter still
+    count. For a page of the article list, so uncached (one index lookup per story)."""
+    ids = json.dumps(sorted({str(s) for s in story_ids if isinstance(s, str) and s}))
+    rows = connection().execute(
+        "SELECT story_id, count(*) FROM articles INDEXED BY articles_story "
+        "WHERE story_id IN (SELECT value FROM json_each(?)) GROUP BY story_id", (ids,)).fetchall()
+    return dict(rows)
+
+
+def titles(article_ids) -> dict[str, str | None]:
+    """Title of each of these articles (those that exist), wherever a filter puts them."""
+    ids = json.dumps(sorted({str(a) for a in article_ids if isinstance(a, str) and a}))
+    rows = connection().execute(
+        "SELECT article_id, title FROM articles WHERE article_id IN (SELECT value FROM json_each(?))",
+        (ids,)).fetchall()
+    return dict(rows)
+
+
 @st.cache_data(**_CACHE)
 def _article(version: str, article_id: str) -> dict | None:
     con = connection()

@@ -293,20 +293,15 @@ def basis_text(basis: object) -> str:
     return BASIS.get(b, f"basis: {b}" if b else "no date found")
 
 
-def arts_story_sizes(arts) -> dict:
-    """Articles per story in ``arts`` (the full list: copies outside a filter still count)."""
-    return arts["story_id"].value_counts().to_dict() if "story_id" in arts else {}
-
-
-def article_table(arts, titles: dict[str, str], story_sizes: dict | None = None):
+def article_table(arts, titles: dict[str, str], story_sizes: dict[str, int]):
     """The article list as shown on the Sources page (a plain frame for st.dataframe).
 
-    ``titles`` maps every article id to its title, so "rewrite of" can name
-    articles outside the current filter.
+    ``titles`` maps the articles these rows rewrite to their titles, and ``story_sizes`` their
+    stories to how many articles tell them, over the whole dataset: a filter can leave either out.
     """
     import pandas as pd
 
-    story_size = story_sizes if story_sizes is not None else arts_story_sizes(arts)
+    story_size = story_sizes
 
     def copy_of(row) -> str:
         if isinstance(row.rewrite_of, str) and row.rewrite_of:

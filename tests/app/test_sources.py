@@ -47,6 +47,16 @@ def test_shared_outlet_filter_narrows_the_list(app):
     at = app(PAGE, outlet="Example Wire")
     no_exceptions(at)
     assert list(at.dataframe[0].value["article_id"]) == ["one"]
+    # Its copy is from another outlet, outside the filter: it still counts.
+    assert at.dataframe[0].value["copy"].iloc[0] == "first report; 1 copy elsewhere"
+
+
+def test_a_rewrite_names_the_article_it_copies_from_outside_the_filter(app):
+    at = app(PAGE, outlet="Other <i>Outlet</i>")
+    no_exceptions(at)
+    table = at.dataframe[0].value
+    assert list(table["article_id"]) == ["two"]
+    assert table["copy"].iloc[0].startswith("rewrite of “Russian men queue for days at the Georgian border”")
 
 
 def test_reader_highlights_quotes_figures_places(app):
