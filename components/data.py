@@ -1108,7 +1108,7 @@ def _search_index(con: sqlite3.Connection, match: str) -> tuple[str, str]:
 
 
 def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", params: list | tuple = (),
-                rank_limit: int = RANK_LIMIT, limit: int = HITS_LIMIT) -> QuoteHits:
+                rank_limit: int = RANK_LIMIT, limit: int = HITS_LIMIT, articles_only: bool = False) -> QuoteHits:
     """The quotes matching ``match`` (an :func:`fts_query` string) and the WHERE fragment on
     ``qt``/``a``: bm25-ranked when at most ``rank_limit`` quotes match, else in rowid order
     (the order of the source files, then of the quotes in each).
@@ -1123,14 +1123,21 @@ def search_hits(con: sqlite3.Connection, match: str | None, where: str = "1=1", 
     the quotes holding it, for its IDF; that is why a query of very common words is not ranked.
     A query of quoted phrases runs on quote_pairs_fts (:func:`pair_match`: the same quotes and
     scores, without merging the position lists of common words three times).
-    Without ``match`` the quotes come oldest first.
+    Without ``match`` the quotes come oldest first. ``articles_only`` says ``where`` tests only
+    the articles (``a``), not the quotes: the listing then walks the articles in list order
+    (covering index ``articles_date``) and stops at the LIMIT. SQLite's own choice for an outlet
+    looks its articles up by ``articles_outlet`` and sorts all their quotes (at 100k articles:
+    52-89 ms vs ~1 ms; a country 234 vs 94 ms; a filter matching nothing costs the whole walk,
+    ~11 ms). A quote condition such as the speaker is far faster through its own index (a rare
+    speaker 0.3 ms, vs 507 ms walking every article).
     """
     params = list(params)
     if not match:
         ids = con.execute(
             # articles first, in the articles_date index's order, then each one's quotes by
             # (article_id, start): the LIMIT stops the walk, with no sort of every quote
-            f"""SELECT qt.rowid FROM articles a JOIN quotes qt ON qt.article_id = a.article_id WHERE {where}
+            f"""SELECT qt.rowid FROM articles a {"INDEXED BY articles_date" if articles_only else ""}
+                JOIN quotes qt ON qt.article_id = a.article_id WHERE {where}
                 ORDER BY coalesce(a.published, '9999'), a.article_id, qt.start LIMIT ?""",
             [*params, limit + 1]).fetchall()
         total, ranked = (len(ids) if len(ids) <= limit else None), False
@@ -1209,7 +1216,8 @@ def _search_where(f: Filters, speaker: str | None) -> tuple[str, list]:
 def _quote_hits(version: str, f: Filters, q: str, speaker: str | None, rank_limit: int) -> QuoteHits:
     where, params = _search_where(f, speaker)
     try:
-        return search_hits(connection(), fts_query(q), where, params, rank_limit=rank_limit)
+        return search_hits(connection(), fts_query(q), where, params, rank_limit=rank_limit,
+                           articles_only=not speaker)
     except (sqlite3.OperationalError, pd.errors.DatabaseError):
         # fts_query already neutralises syntax; this is the last line of defence.
         return QuoteHits(_pairs_frame([]), 0, False)

@@ -250,3 +250,17 @@ def test_marks_leave_rows_without_hits_alone(ranked_con):
     assert mark_texts('"border"', [("No match here", None), ("border", None)], fts_tokenizer(ranked_con)) == [
         "No match here", "\x02border\x03"]
     assert f"tokenize='{fts_tokenizer(ranked_con)}'" in SCHEMA
+
+
+@pytest.mark.parametrize("where, params", [("1=1", []), ("a.outlet = ?", ["Post"]), ("a.outlet = ?", ["Wire"]),
+                                           ("a.published >= ?", ["2023-01-01"]), ("a.outlet = ?", ["nobody"])])
+def test_listing_in_article_order_lists_the_same_quotes(ranked_con, where, params):
+    """Walking the articles in list order (articles_only) changes the plan, not the answer."""
+    for limit in (3, 14, 1000):
+        walked = search_hits(ranked_con, None, where, params, limit=limit, articles_only=True)
+        chosen = search_hits(ranked_con, None, where, params, limit=limit)
+        assert walked.frame.values.tolist() == chosen.frame.values.tolist()
+        assert walked.total == chosen.total
+    assert len(search_hits(ranked_con, None, where, params, articles_only=True).frame) == ranked_con.execute(
+        f"SELECT count(*) FROM quotes qt JOIN articles a ON a.article_id = qt.article_id WHERE {where}",
+        params).fetchone()[0]
