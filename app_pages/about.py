@@ -27,7 +27,7 @@ st.markdown(
 def _counts(version: str) -> ov.Counts:
     """Once per dataset version: reading the cached article frame on every rerun cost ~40% of this
     page's script at 100k articles."""
-    return ov.counts_with(data.articles(), data.destinations())
+    return ov.counts_from_months(data.article_months(), data.destinations())
 
 
 c = _counts(data.version())

@@ -12,20 +12,31 @@ from components import overview as ov
 @st.cache_data(max_entries=8, show_spinner=False)
 def _article_view(version: str, f: data.Filters) -> dict:
     """What the page draws from the view's articles, once per dataset version and filter set:
-    rebuilding the timeline and tables from 100k articles was ~1/3 of every rerun."""
-    arts = data.articles(f)
-    tl = ov.timeline_figure(arts)
-    monthly = int(arts["published"].notna().sum()) > ov.MAX_TIMELINE_MARKERS
+    rebuilding the timeline and tables from 100k articles was ~1/3 of every rerun. Counts, source
+    lines and a large view's timeline come from the articles per outlet and month, and its table
+    from the latest articles: reading every article into a frame was ~1 s of the first visit at
+    100k. Only a view small enough for a marker per article reads its articles."""
+    months = data.article_months(f)
+    counts = ov.counts_from_months(months, data.destinations(f))
+    groups = ov.dated_groups(months)
+    monthly = int(groups["n"].sum()) > ov.MAX_TIMELINE_MARKERS
+    arts = None if monthly else data.articles(f)
+    if monthly:
+        tl, title = ov.timeline_from_months(groups), ov.timeline_title_from(ov.month_totals(groups))
+    else:
+        tl, title = ov.timeline_figure(arts), ov.timeline_title(arts)
+    large = counts.articles > ov.MAX_TABLE_ROWS
     return {
-        "counts": ov.counts_with(arts, data.destinations(f)),
-        "n": len(arts),
+        "counts": counts,
+        "n": counts.articles,
         "timeline": tl.to_dict() if tl is not None else None,  # charts.from_cache
-        "timeline_title": ov.timeline_title(arts) if tl is not None else None,
-        "timeline_source": ov.source_line(arts, "one marker per outlet and month, sized by its articles"
-                                          if monthly else "hover a marker for the article's title"),
-        "table": ov.timeline_table(arts),
-        "routes_source": ov.source_line(arts[arts["n_routes"].fillna(0) > 0],
-                                        "a report is one sentence saying people went, or plan to go, to the country"),
+        "timeline_title": title if tl is not None else None,
+        "timeline_source": ov.source_line_from(counts.articles, ov.outlet_totals(months),
+                                               "one marker per outlet and month, sized by its articles"
+                                               if monthly else "hover a marker for the article's title"),
+        "table": ov.timeline_table(data.recent_articles(f, ov.MAX_TABLE_ROWS) if large or arts is None else arts),
+        "routes_source": ov.source_line_from(int(months["with_routes"].sum()), ov.outlet_totals(months, "with_routes"),
+                                             "a report is one sentence saying people went, or plan to go, to the country"),
     }
 
 

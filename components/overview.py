@@ -241,10 +241,21 @@ def counts(articles: pd.DataFrame, routes: pd.DataFrame) -> Counts:
     )
 
 
-def counts_with(articles: pd.DataFrame, dest: pd.DataFrame) -> Counts:
-    """:func:`counts` from the articles and ``data.destinations`` (routes counted in SQL, so no
-    frame with a row per route is needed)."""
-    base = counts(articles, pd.DataFrame(columns=["destination_country"]))
+def counts_from_months(months: pd.DataFrame, dest: pd.DataFrame) -> Counts:
+    """:func:`counts` from ``data.article_months`` (articles per outlet and month) and
+    ``data.destinations`` (routes counted in SQL): no frame with a row per article or route."""
+    undated = months["month"].isna()
+    firsts, lasts = months.loc[~undated, "first"].dropna(), months.loc[~undated, "last"].dropna()
+    base = Counts(
+        articles=int(months["n"].sum()),
+        outlets=int(months["outlet"].dropna().nunique()),
+        quotes=int(months["quotes"].sum()),
+        figures=int(months["figures"].sum()),
+        routes=0, countries=0,
+        first=str(firsts.min()) if len(firsts) else None,
+        last=str(lasts.max()) if len(lasts) else None,
+        undated=int(months.loc[undated, "n"].sum()),
+    )
     if dest.empty:
         return base
     return dataclasses.replace(base, routes=int(dest["routes"].sum()), countries=int(dest["code"].notna().sum()))
@@ -291,10 +302,23 @@ def outlet_colours(articles: pd.DataFrame) -> dict[str, str]:
 
 def source_line(articles: pd.DataFrame, what: str = "", max_outlets: int = 4) -> str:
     """'Source: 5 articles from Reuters, Sky News and 1 more; …' as plain text (escape before markdown)."""
-    n = len(articles)
-    outs = articles["outlet"].fillna("unknown outlet").value_counts()
-    names = list(outs.index[:max_outlets])
-    rest = len(outs) - len(names)
+    return source_line_from(len(articles), articles["outlet"].fillna("unknown outlet").value_counts(), what,
+                            max_outlets)
+
+
+def outlet_totals(months: pd.DataFrame, column: str = "n") -> pd.Series:
+    """Articles per outlet ("unknown outlet" for none) from ``data.article_months``; with
+    ``column="with_routes"``, those that report a route. Outlets with none are left out."""
+    per = months.assign(outlet=months["outlet"].fillna("unknown outlet")).groupby("outlet")[column].sum()
+    return per[per > 0].astype(int)
+
+
+def source_line_from(n: int, per_outlet: pd.Series, what: str = "", max_outlets: int = 4) -> str:
+    """:func:`source_line` from the article count and the articles per outlet (most first, then
+    by name)."""
+    order = sorted(per_outlet.index, key=lambda o: (-int(per_outlet[o]), o))
+    names = order[:max_outlets]
+    rest = len(order) - len(names)
     if not names:
         listed = "no outlets"
     elif rest > 0:
@@ -331,21 +355,19 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
     dated = dated[dated["date"].notna()]
     if dated.empty:
         return None
+    if len(dated) > MAX_TIMELINE_MARKERS:
+        dated["month"] = dated["date"].dt.to_period("M").dt.to_timestamp()
+        groups = dated.groupby(["outlet", "month"]).agg(n=("date", "size"), first=("date", "min"),
+                                                         last=("date", "max")).reset_index()
+        return timeline_from_months(groups, context)
     colours = outlet_colours(dated)
     # Outlets beyond the palette share one row, so the chart stays readable at any size.
     dated["row"] = dated["outlet"].map({o: o if c != OTHER_COLOUR else "Other outlets" for o, c in colours.items()})
     per_row = dated["row"].value_counts()  # counted once: a count per article was O(n^2)
     rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
     fig = go.Figure()
-    monthly = len(dated) > MAX_TIMELINE_MARKERS
-    if monthly:
-        dated["month"] = dated["date"].dt.to_period("M").dt.to_timestamp()
-        peak = int(dated.groupby(["row", "month"]).size().max())
     for row in rows:
         sub = dated[dated["row"] == row]
-        if monthly:
-            fig.add_trace(_month_trace(sub, row, colours.get(row, OTHER_COLOUR), peak))
-            continue
         items = sub[["n_quotes", "n_figures", "n_routes"]].fillna(0).astype(int)
         hover = [
             f"<b>{esc(shorten(t or 'untitled', 90))}</b><br>{esc(o)} · {esc(nice_date(p))}<br>"
@@ -359,7 +381,45 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
                         symbol="circle"),
             hovertext=hover, hoverinfo="text", customdata=sub["article_id"],
         ))
-    lo, hi = dated["date"].min(), dated["date"].max()
+    return _timeline_layout(fig, rows, dated["date"].min(), dated["date"].max(), context)
+
+
+def dated_groups(months: pd.DataFrame) -> pd.DataFrame:
+    """The dated rows of ``data.article_months`` as the timeline's month groups: outlet ("unknown
+    outlet" for none), month (its first day), n, first and last publication date."""
+    d = months[months["month"].notna()]
+    out = pd.DataFrame({
+        "outlet": d["outlet"].fillna("unknown outlet"),
+        "month": pd.to_datetime(d["month"] + "-01", errors="coerce"),
+        "n": d["n"].astype(int),
+        "first": pd.to_datetime(d["first"], errors="coerce"),
+        "last": pd.to_datetime(d["last"], errors="coerce"),
+    })
+    return out[out["month"].notna()].reset_index(drop=True)
+
+
+def timeline_from_months(groups: pd.DataFrame, context: bool = True) -> go.Figure | None:
+    """The timeline with one marker per outlet and month, sized by its articles, from month groups
+    (columns outlet, month, n, first, last: :func:`dated_groups`, or grouped from the articles)."""
+    if groups.empty:
+        return None
+    per_outlet = groups.groupby("outlet")["n"].sum()
+    names = sorted(per_outlet.index, key=lambda o: (-int(per_outlet[o]), o))
+    colours = {o: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, o in enumerate(names)}
+    groups = groups.assign(row=groups["outlet"].map(
+        {o: o if c != OTHER_COLOUR else "Other outlets" for o, c in colours.items()}))
+    per_row = groups.groupby("row")["n"].sum()
+    rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
+    by_month = groups.groupby(["row", "month"])["n"].sum()
+    peak = int(by_month.max())
+    fig = go.Figure()
+    for row in rows:
+        fig.add_trace(_month_trace(by_month.loc[row], row, colours.get(row, OTHER_COLOUR), peak))
+    return _timeline_layout(fig, rows, groups["first"].min(), groups["last"].max(), context)
+
+
+def _timeline_layout(fig: go.Figure, rows: list[str], lo, hi, context: bool) -> go.Figure:
+    """Context lines, labels, axes and height of a timeline whose dates run from ``lo`` to ``hi``."""
     events = [(pd.Timestamp(day), short) for day, short, _label, _url in CONTEXT_EVENTS] if context else []
     for d, _ in events:
         lo, hi = min(lo, d), max(hi, d)
@@ -385,9 +445,9 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
     return fig
 
 
-def _month_trace(sub: pd.DataFrame, row: str, colour: str, peak: int) -> go.Scatter:
-    """One marker per month for an outlet row, its area proportional to the articles that month."""
-    per = sub.groupby("month").size()
+def _month_trace(per: pd.Series, row: str, colour: str, peak: int) -> go.Scatter:
+    """One marker per month for an outlet row (``per``: articles by month, in month order), its
+    area proportional to the articles that month."""
     sizes = [6 + 22 * math.sqrt(n / peak) for n in per.values]
     hover = [f"<b>{esc(row)}</b><br>{d:%B %Y}: {plural(int(n), 'article')}" for d, n in per.items()]
     return go.Scatter(
@@ -400,10 +460,20 @@ def _month_trace(sub: pd.DataFrame, row: str, colour: str, peak: int) -> go.Scat
 def timeline_title(articles: pd.DataFrame) -> str:
     """The finding: how many dated articles, over what span, and the busiest month."""
     dates = pd.to_datetime(articles["published"], errors="coerce").dropna()
-    if dates.empty:
+    return timeline_title_from(dates.dt.to_period("M").value_counts())
+
+
+def month_totals(groups: pd.DataFrame) -> pd.Series:
+    """Dated articles per month (a ``Period`` index) from :func:`dated_groups`."""
+    return groups.groupby(groups["month"].dt.to_period("M"))["n"].sum()
+
+
+def timeline_title_from(months: pd.Series) -> str:
+    """:func:`timeline_title` from the dated articles per month (``Period`` index)."""
+    months = months[months > 0]
+    if months.empty:
         return "No dated articles"
-    months = dates.dt.to_period("M").value_counts()
-    n = len(dates)
+    n = int(months.sum())
     first, last = min(months.index), max(months.index)
     if first == last:
         return f"All {plural(n, 'dated article')} appeared in {first:%B %Y}"

@@ -57,8 +57,7 @@ def bundled_files(raw: Path = BUNDLED_RAW) -> set[str]:
 def _dataset_files(version: str, names: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
     """(distinct article files in the dataset, those of ``names`` among them), once per dataset
     version: a set of every file name on each rerun cost ~30% of the About page at 100k articles."""
-    files = set(data.articles()["file"].dropna().astype(str))
-    return len(files), tuple(n for n in names if n in files)
+    return data.article_files(names)
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring the extraction against the gold annotation…")

@@ -47,9 +47,68 @@ def test_destinations_match_counts_from_route_rows(dataset):
     assert checked > 0  # some filter found destinations: the comparison was not empty vs empty
 
 
-def test_counts_with_destinations_equal_counts_from_routes(dataset):
+@pytest.fixture(params=["sample", "heldout", "replicated"])
+def article_dataset(request, sample_db, heldout_db, tmp_path_factory, monkeypatch) -> Path:
+    """The sample and held-out datasets, and the sample replicated to 240 articles (dates shifted
+    by up to 90 days): several articles per outlet and month, and articles sharing a date."""
+    if request.param == "replicated":
+        from bench.app_dataset import replicate
+
+        db = tmp_path_factory.mktemp("replicated") / "replicated.sqlite"
+        replicate(sample_db, db, 240)
+        import sqlite3
+        with sqlite3.connect(db) as con:  # the case the comparisons must see
+            assert con.execute("SELECT max(c) FROM (SELECT count(*) c FROM articles GROUP BY published)").fetchone()[0] > 1
+    else:
+        db = {"sample": sample_db, "heldout": heldout_db}[request.param]
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    return db
+
+
+def test_counts_from_article_months_equal_counts_from_the_rows(article_dataset):
     for f in _filters():
-        assert ov.counts_with(data.articles(f), data.destinations(f)) == ov.counts(data.articles(f), data.routes(f)), f
+        expected = ov.counts(data.articles(f), data.routes(f))
+        assert ov.counts_from_months(data.article_months(f), data.destinations(f)) == expected, f
+    assert expected.articles > 0 or data.articles().empty  # not only empty views
+
+
+def test_large_timeline_from_article_months_is_the_one_from_the_articles(article_dataset, monkeypatch):
+    """Above MAX_TIMELINE_MARKERS the Overview draws its timeline, title and source lines from
+    ``data.article_months`` instead of the articles: the same chart and words."""
+    monkeypatch.setattr(ov, "MAX_TIMELINE_MARKERS", 0)  # every view is "large" on these small datasets
+    drawn = 0
+    for f in _filters():
+        arts, months = data.articles(f), data.article_months(f)
+        expected = ov.timeline_figure(arts, context=True)
+        got = ov.timeline_from_months(ov.dated_groups(months), context=True)
+        assert (got is None) == (expected is None), f
+        if expected is not None:
+            assert got.to_dict() == expected.to_dict(), f
+            assert ov.timeline_title_from(ov.month_totals(ov.dated_groups(months))) == ov.timeline_title(arts), f
+            drawn += 1
+        assert ov.source_line_from(len(arts), ov.outlet_totals(months), "x") == ov.source_line(arts, "x"), f
+        routed = arts[arts["n_routes"].fillna(0) > 0]
+        assert ov.source_line_from(int(months["with_routes"].sum()), ov.outlet_totals(months, "with_routes"),
+                                   max_outlets=1) == ov.source_line(routed, max_outlets=1), f
+    assert drawn > 0
+
+
+def test_recent_articles_are_the_tables_most_recent_rows(article_dataset):
+    for f in _filters():
+        arts = data.articles(f)
+        for limit in (1, 2, 7, 100, 1000):
+            newest = pd.concat([
+                arts[arts["published"].notna()].sort_values(["published", "article_id"], ascending=False),
+                arts[arts["published"].isna()].sort_values("article_id"),
+            ]).head(limit)
+            _same(ov.timeline_table(data.recent_articles(f, limit), limit=limit),
+                  ov.timeline_table(newest, limit=limit))
+
+
+def test_article_files_count_the_dataset_files(dataset):
+    files = data.articles()["file"].dropna().astype(str)
+    names = (files.iloc[0], "not-a-file.txt", files.iloc[-1])
+    assert data.article_files(names) == (files.nunique(), (files.iloc[0], files.iloc[-1]))
 
 
 def test_headline_figures_give_the_same_cards_as_all_figures(dataset):
@@ -375,3 +434,53 @@ def test_numbers_benchmark_times_every_call_of_the_page_on_its_caps(figure_datas
     assert calls_made[:4] == ["figure_facets", "figure_groups", "figure_totals", "figure_conflicts"]
     assert sum(c.startswith("group_figures") for c in calls_made) == min(3, charts_drawn)
     assert calls_made[-3:] == ["conflict_figures", "table_figures (no metric)", "table_figures"]
+
+
+def test_large_timeline_with_many_outlets_keeps_seven_colours_and_one_other_row():
+    arts = _articles(ov.MAX_TIMELINE_MARKERS + 500, outlets=10)
+    fig = ov.timeline_figure(arts, context=False)
+    rows = [t.name for t in fig.data]
+    assert len(rows) == len(ov.PALETTE) + 1 and rows[-1] == "Other outlets"
+    other = fig.data[-1]
+    in_other = sum(int(h.rsplit(": ", 1)[1].split()[0].replace(",", "")) for h in other.hovertext)
+    big = arts["outlet"].value_counts()
+    named = sorted(big.index, key=lambda o: (-big[o], o))[: len(ov.PALETTE)]
+    assert in_other == int(big.drop(named).sum())
+    assert {c for t in fig.data[:-1] for c in [t.marker.color]} == set(ov.PALETTE)
+
+
+def test_recent_articles_order_dates_then_ids_then_the_undated(tmp_path, monkeypatch):
+    """Newest first; the same date: the later article id first; then the undated by article id.
+    The limit cuts inside a date and inside the undated."""
+    import sqlite3
+
+    from exodus.store import SCHEMA
+
+    db = tmp_path / "recent.sqlite"
+    rows = [("b", "2023-05-01"), ("a", "2023-05-01"), ("c", "2023-05-01"), ("d", "2022-01-02"),
+            ("z", None), ("x", None), ("y", None), ("e", "2024-12-31")]
+    with sqlite3.connect(db) as con:
+        con.executescript(SCHEMA)
+        con.executemany(
+            "INSERT INTO articles (article_id, file, title, outlet, published, text, n_quotes, n_figures, n_routes) "
+            "VALUES (?, ?, ?, 'Wire', ?, 'text', 1, 2, 3)",
+            [(a, f"{a}.txt", f"Title {a}", p) for a, p in rows])
+    monkeypatch.setenv("EXODUS_DB", str(db))
+    order = ["e", "c", "b", "a", "d", "x", "y", "z"]
+    for limit in range(1, len(order) + 2):
+        assert list(data.recent_articles(data.Filters(), limit)["title"]) == [f"Title {a}" for a in order[:limit]]
+    assert list(data.recent_articles(data.Filters(date_to=date(2023, 5, 1)), 3)["title"]) == ["Title c", "Title b", "Title a"]
+
+
+def test_country_choices_count_every_route_and_name_the_country(dataset):
+    import sqlite3
+
+    routes = data.routes()
+    counts = routes["destination_country"].value_counts(dropna=False)
+    choices = data.choices()["countries"]
+    assert {code: n for code, _name, n in choices} == {(None if pd.isna(k) else k): int(v) for k, v in counts.items()}
+    assert [n for _c, _name, n in choices] == sorted((n for _c, _name, n in choices), reverse=True)
+    with sqlite3.connect(dataset) as con:
+        places = dict(con.execute("SELECT place_id, name FROM places"))
+    assert all(name == places.get(f"country:{code}", code) for code, name, _n in choices)
+    assert any(name != code for code, name, _n in choices)  # some country is named, not only coded
