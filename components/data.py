@@ -253,18 +253,26 @@ def _articles(version: str, f: Filters) -> pd.DataFrame:
     # views scan it too (INDEXED BY), in list order: looking up an outlet's or a country's articles
     # by another index reads their rows (at 100k: outlet 84 -> 34 ms, country FI 337 -> 217 ms).
     where, params = f.sql("a")
-    return _frame(
-        f"""SELECT a.article_id, a.file, a.title, a.outlet, a.url, a.published, a.published_basis,
-                   a.story_id, a.rewrite_of, a.similarity,
-                   a.n_quotes, a.n_figures, a.n_places, a.n_routes
-            FROM articles a INDEXED BY articles_date WHERE {where}
-            ORDER BY coalesce(a.published, '9999'), a.article_id""",
-        params,
-    )
+    return _frame(_ARTICLE_LIST.format(where=where), params)
+
+
+_ARTICLE_LIST = """SELECT a.article_id, a.file, a.title, a.outlet, a.url, a.published, a.published_basis,
+                          a.story_id, a.rewrite_of, a.similarity,
+                          a.n_quotes, a.n_figures, a.n_places, a.n_routes
+                   FROM articles a INDEXED BY articles_date WHERE {where}
+                   ORDER BY coalesce(a.published, '9999'), a.article_id"""
 
 
 def articles(f: Filters = Filters()) -> pd.DataFrame:
+    """Every article of the view, oldest first (undated last), without its text."""
     return _articles(_version(), f)
+
+
+def article_rows(f: Filters, offset: int, limit: int) -> pd.DataFrame:
+    """Rows ``offset`` to ``offset + limit`` of :func:`articles`: one page of the list, read from
+    the covering index without loading the rest (uncached: callers cache the page they draw)."""
+    where, params = f.sql("a")
+    return _frame(_ARTICLE_LIST.format(where=where) + " LIMIT ? OFFSET ?", [*params, int(limit), int(offset)])
 
 
 @st.cache_data(**_CACHE)
@@ -275,6 +283,7 @@ def _article_months(version: str, f: Filters) -> pd.DataFrame:
         f"""SELECT a.outlet, substr(a.published, 1, 7) AS month, count(*) AS n,
                    coalesce(sum(a.n_quotes), 0) AS quotes, coalesce(sum(a.n_figures), 0) AS figures,
                    coalesce(sum(coalesce(a.n_routes, 0) > 0), 0) AS with_routes,
+                   coalesce(sum(a.rewrite_of IS NOT NULL), 0) AS rewrites,
                    min(a.published) AS first, max(a.published) AS last
             FROM articles a INDEXED BY articles_date WHERE {where}
             GROUP BY a.outlet, month ORDER BY month IS NULL, month, a.outlet""",
@@ -285,7 +294,7 @@ def _article_months(version: str, f: Filters) -> pd.DataFrame:
 def article_months(f: Filters = Filters()) -> pd.DataFrame:
     """The view's articles per outlet and month of publication (``month`` "YYYY-MM", None when
     undated; ``outlet`` None when unknown): ``n`` articles, their quotes and figures, how many
-    report a route, the first and last date. A few hundred rows however many articles: the
+    report a route, how many are rewrites of an earlier article, the first and last date. A few hundred rows however many articles: the
     Overview and About pages draw their counts and timeline from it (100k rows were ~1 s)."""
     return _article_months(_version(), f)
 

@@ -484,3 +484,14 @@ def test_country_choices_count_every_route_and_name_the_country(dataset):
         places = dict(con.execute("SELECT place_id, name FROM places"))
     assert all(name == places.get(f"country:{code}", code) for code, name, _n in choices)
     assert any(name != code for code, name, _n in choices)  # some country is named, not only coded
+
+
+def test_pages_of_the_article_list_make_up_the_list(article_dataset):
+    for f in _filters():
+        arts = data.articles(f)
+        for size in (1, 7, 50):
+            pages = [data.article_rows(f, offset, size) for offset in range(0, len(arts) + size, size)]
+            assert all(len(p) <= size for p in pages)
+            _same(pd.concat(pages, ignore_index=True), arts)
+        months = data.article_months(f)
+        assert int(months["rewrites"].sum()) == int(arts["rewrite_of"].notna().sum()), f
