@@ -206,7 +206,7 @@ def render_cards(cards: list[Card], columns: int = 3) -> None:
                 if c.reports > 1:
                     st.page_link(
                         "app_pages/numbers.py", icon=":material/bar_chart:",
-                        label=f"Compare all {c.reports} reports ({plural(c.outlets, 'outlet')})",
+                        label=f"Compare all {plural(c.reports, 'report')} ({plural(c.outlets, 'outlet')})",
                         query_params={"metric": c.metric},
                     )
 
@@ -480,7 +480,7 @@ def timeline_title_from(months: pd.Series) -> str:
     out = f"{plural(n, 'dated article')}, {first:%b %Y} to {last:%b %Y}"
     top = months[months == months.max()]
     if int(top.iloc[0]) > 1:
-        out += f"; most in {min(top.index):%B %Y} ({int(top.iloc[0])})"
+        out += f"; most in {min(top.index):%B %Y} ({int(top.iloc[0]):,})"
     return out
 
 

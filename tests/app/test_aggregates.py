@@ -495,3 +495,9 @@ def test_pages_of_the_article_list_make_up_the_list(article_dataset):
             _same(pd.concat(pages, ignore_index=True), arts)
         months = data.article_months(f)
         assert int(months["rewrites"].sum()) == int(arts["rewrite_of"].notna().sum()), f
+
+
+def test_timeline_title_names_the_busiest_month_with_thousands_separated():
+    months = pd.Series({pd.Period("2022-03", "M"): 1200, pd.Period("2022-04", "M"): 3111,
+                        pd.Period("2023-01", "M"): 5})
+    assert ov.timeline_title_from(months) == "4,316 dated articles, Mar 2022 to Jan 2023; most in April 2022 (3,111)"
