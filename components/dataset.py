@@ -34,7 +34,7 @@ def _is_current(db: str, raw: str, db_stamp: int, raw_stamp: int, manifest_stamp
     (dataset file, folder listing, manifest) version, not on every rerun."""
     if not Path(raw).is_dir():
         return True  # nothing to rebuild from: use the dataset as it is
-    from exodus.pipeline import input_fingerprint  # the extractors load only when needed
+    from exodus.fingerprint import input_fingerprint  # not exodus.pipeline: its extractors load only to build
 
     return data.stored_fingerprint(Path(db)) == input_fingerprint(Path(raw))
 

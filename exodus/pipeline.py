@@ -13,7 +13,6 @@ so memory hardly grows with the corpus and its serial share stays small.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from array import array
 from contextlib import ExitStack, closing
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from exodus import __version__
+from exodus.fingerprint import input_fingerprint
 from exodus.figures import extract_figures
 from exodus.ingest import dedup_key, duplicate_reason, list_corpus, read_article
 from exodus.linking import (
@@ -57,7 +57,6 @@ from exodus.text import sentence_at, sentences
 # (scare quotes, ages, vague amounts) that are not items in the contract's sense.
 MIN_CONFIDENCE = 0.5
 FIGURE_KINDS = ("quantity", "range")
-INPUT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 
 class NothingToBuild(Exception):
@@ -214,25 +213,6 @@ class _Collector:
         self.counts["quotes"] += len(rows.quotes)
         self.counts["figures"] += len(rows.figures)
         self.counts["routes"] += len(rows.routes)
-
-
-def input_fingerprint(input_dir: Path) -> str:
-    """A hash of the input files' names and contents and of the pipeline version.
-
-    The app compares it with the one stored in the dataset to decide whether to
-    rebuild (file times are useless after a git clone).
-    """
-    h = hashlib.sha256(f"exodus {__version__}\n".encode())
-    folder = Path(input_dir)
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and (path.suffix.lower() in INPUT_SUFFIXES or path.name == "manifest.csv"):
-                h.update(path.name.encode() + b"\0")
-                with open(path, "rb") as fh:
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(block)
-                h.update(b"\0")
-    return h.hexdigest()
 
 
 def build(
