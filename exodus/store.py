@@ -118,6 +118,8 @@ CREATE TABLE routes (
 CREATE TABLE skipped (file TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX quotes_article ON quotes(article_id, start);
 CREATE INDEX quotes_speaker ON quotes(speaker);
+-- a card's other reports of the same words: few quotes have a group, so the index is small
+CREATE INDEX quotes_variant ON quotes(variant_group) WHERE variant_group IS NOT NULL;
 CREATE INDEX figures_article ON figures(article_id);
 CREATE INDEX figures_metric ON figures(metric);
 CREATE INDEX routes_article ON routes(article_id);

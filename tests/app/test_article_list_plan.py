@@ -74,3 +74,22 @@ def test_a_speaker_list_uses_the_speaker_index(sample_db, monkeypatch):
     plan = _plan(sample_db, sql, params)
     assert not any("articles_date" in step for step in plan), plan
     assert any("quotes_speaker" in step for step in plan), plan
+
+
+def test_a_cards_other_reports_are_found_by_the_variant_index(sample_db, monkeypatch):
+    monkeypatch.setenv("EXODUS_DB", str(sample_db))
+    groups = [g for g in data.quote_rows(tuple(data.quote_hits().frame["quote_id"]), "")["variant_group"].dropna()]
+    assert groups  # the sample has quotes reported by two outlets
+    statements: list[str] = []
+    con = data.connection()
+    con.set_trace_callback(statements.append)
+    try:
+        found = data._variants.__wrapped__(data.version(), tuple(sorted(set(groups))))
+        none = data._variants.__wrapped__(data.version(), ())
+    finally:
+        con.set_trace_callback(None)
+    assert set(found["variant_group"]) == set(groups) and len(found) >= 2
+    assert none.empty and list(none.columns) == list(found.columns)
+    plan = _plan(sample_db, statements[0], [])
+    assert any("USING INDEX quotes_variant" in step for step in plan), plan
+    assert not any(step.startswith("SCAN qt") for step in plan), plan
