@@ -327,33 +327,35 @@ def recent_articles(f: Filters = Filters(), limit: int = 1000) -> pd.DataFrame:
     return _recent_articles(_version(), f, limit)
 
 
+def _id_list(values) -> str:
+    """The distinct non-empty strings among ``values`` as a JSON list, for ``json_each(?)``."""
+    return json.dumps(sorted({str(v) for v in values if isinstance(v, str) and v}))
+
+
 def article_files(names) -> tuple[int, tuple[str, ...]]:
     """(distinct article files in the dataset, those of ``names`` among them)."""
     con = connection()
     total = con.execute("SELECT count(DISTINCT file) FROM articles INDEXED BY articles_date").fetchone()[0]
-    wanted = json.dumps(sorted({str(n) for n in names}))
     found = {r[0] for r in con.execute(
         "SELECT DISTINCT file FROM articles INDEXED BY articles_date WHERE file IN (SELECT value FROM json_each(?))",
-        (wanted,))}
+        (_id_list(names),))}
     return int(total), tuple(n for n in names if n in found)
 
 
 def story_sizes(story_ids) -> dict[str, int]:
     """Articles per story for these stories, over the whole dataset: copies outside a filter still
     count. For a page of the article list, so uncached (one index lookup per story)."""
-    ids = json.dumps(sorted({str(s) for s in story_ids if isinstance(s, str) and s}))
     rows = connection().execute(
         "SELECT story_id, count(*) FROM articles INDEXED BY articles_story "
-        "WHERE story_id IN (SELECT value FROM json_each(?)) GROUP BY story_id", (ids,)).fetchall()
+        "WHERE story_id IN (SELECT value FROM json_each(?)) GROUP BY story_id", (_id_list(story_ids),)).fetchall()
     return dict(rows)
 
 
 def titles(article_ids) -> dict[str, str | None]:
     """Title of each of these articles (those that exist), wherever a filter puts them."""
-    ids = json.dumps(sorted({str(a) for a in article_ids if isinstance(a, str) and a}))
     rows = connection().execute(
         "SELECT article_id, title FROM articles WHERE article_id IN (SELECT value FROM json_each(?))",
-        (ids,)).fetchall()
+        (_id_list(article_ids),)).fetchall()
     return dict(rows)
 
 

@@ -293,11 +293,14 @@ def render_counts(c: Counts) -> None:
 
 # ---------------------------------------------------------------- outlets and sources
 
-def outlet_colours(articles: pd.DataFrame) -> dict[str, str]:
+def most_first(per_outlet: pd.Series) -> list[str]:
+    """Outlets by their articles, most first, then by name."""
+    return sorted(per_outlet.index, key=lambda o: (-int(per_outlet[o]), o))
+
+
+def colours_by_count(per_outlet: pd.Series) -> dict[str, str]:
     """Up to seven outlets (most articles first) get their own colour; the rest share grey."""
-    order = articles["outlet"].fillna("unknown outlet").value_counts(sort=True)
-    names = sorted(order.index, key=lambda o: (-order[o], o))
-    return {o: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, o in enumerate(names)}
+    return {o: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, o in enumerate(most_first(per_outlet))}
 
 
 def source_line(articles: pd.DataFrame, what: str = "", max_outlets: int = 4) -> str:
@@ -316,7 +319,7 @@ def outlet_totals(months: pd.DataFrame, column: str = "n") -> pd.Series:
 def source_line_from(n: int, per_outlet: pd.Series, what: str = "", max_outlets: int = 4) -> str:
     """:func:`source_line` from the article count and the articles per outlet (most first, then
     by name)."""
-    order = sorted(per_outlet.index, key=lambda o: (-int(per_outlet[o]), o))
+    order = most_first(per_outlet)
     names = order[:max_outlets]
     rest = len(order) - len(names)
     if not names:
@@ -360,11 +363,9 @@ def timeline_figure(articles: pd.DataFrame, context: bool = True) -> go.Figure |
         groups = dated.groupby(["outlet", "month"]).agg(n=("date", "size"), first=("date", "min"),
                                                          last=("date", "max")).reset_index()
         return timeline_from_months(groups, context)
-    colours = outlet_colours(dated)
-    # Outlets beyond the palette share one row, so the chart stays readable at any size.
-    dated["row"] = dated["outlet"].map({o: o if c != OTHER_COLOUR else "Other outlets" for o, c in colours.items()})
-    per_row = dated["row"].value_counts()  # counted once: a count per article was O(n^2)
-    rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
+    # counted once: a count per article was O(n^2)
+    colours, row_of, rows = _timeline_rows(dated["outlet"].value_counts())
+    dated["row"] = dated["outlet"].map(row_of)
     fig = go.Figure()
     for row in rows:
         sub = dated[dated["row"] == row]
@@ -403,19 +404,24 @@ def timeline_from_months(groups: pd.DataFrame, context: bool = True) -> go.Figur
     (columns outlet, month, n, first, last: :func:`dated_groups`, or grouped from the articles)."""
     if groups.empty:
         return None
-    per_outlet = groups.groupby("outlet")["n"].sum()
-    names = sorted(per_outlet.index, key=lambda o: (-int(per_outlet[o]), o))
-    colours = {o: (PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR) for i, o in enumerate(names)}
-    groups = groups.assign(row=groups["outlet"].map(
-        {o: o if c != OTHER_COLOUR else "Other outlets" for o, c in colours.items()}))
-    per_row = groups.groupby("row")["n"].sum()
-    rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
+    colours, row_of, rows = _timeline_rows(groups.groupby("outlet")["n"].sum())
+    groups = groups.assign(row=groups["outlet"].map(row_of))
     by_month = groups.groupby(["row", "month"])["n"].sum()
     peak = int(by_month.max())
     fig = go.Figure()
     for row in rows:
         fig.add_trace(_month_trace(by_month.loc[row], row, colours.get(row, OTHER_COLOUR), peak))
     return _timeline_layout(fig, rows, groups["first"].min(), groups["last"].max(), context)
+
+
+def _timeline_rows(per_outlet: pd.Series) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """(colour of each outlet, its row, the rows top to bottom) from the articles per outlet.
+    Outlets beyond the palette share one row, so the chart stays readable at any size."""
+    colours = colours_by_count(per_outlet)
+    row_of = {o: o if c != OTHER_COLOUR else "Other outlets" for o, c in colours.items()}
+    per_row = per_outlet.groupby(row_of).sum()
+    rows = sorted(per_row.index, key=lambda r: (r == "Other outlets", -int(per_row[r]), r))
+    return colours, row_of, rows
 
 
 def _timeline_layout(fig: go.Figure, rows: list[str], lo, hi, context: bool) -> go.Figure:

@@ -301,13 +301,11 @@ def article_table(arts, titles: dict[str, str], story_sizes: dict[str, int]):
     """
     import pandas as pd
 
-    story_size = story_sizes
-
     def copy_of(row) -> str:
         if isinstance(row.rewrite_of, str) and row.rewrite_of:
             sim = f" ({row.similarity:.0%} shared wording)" if pd.notna(row.similarity) else ""
             return f"rewrite of “{shorten(titles.get(row.rewrite_of, row.rewrite_of), 70)}”{sim}"
-        n = story_size.get(row.story_id, 1)
+        n = story_sizes.get(row.story_id, 1)
         return f"first report; {n - 1} {'copy' if n == 2 else 'copies'} elsewhere" if n > 1 else ""
 
     out = pd.DataFrame({
